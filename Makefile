@@ -1,0 +1,34 @@
+# newslake: `make run` and `make test` do all the set-up themselves (python3 >= 3.11 and make only).
+PYTHON  ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed-stamp
+LAKE    ?= lake
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+
+.PHONY: setup run test bench clean-lake distclean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "python >= 3.11 needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/newslake run --lake $(LAKE)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/throughput.py
+
+clean-lake:
+	rm -rf $(LAKE)
+
+distclean: clean-lake
+	rm -rf $(VENV) *.egg-info

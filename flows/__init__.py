@@ -1,0 +1,1 @@
+"""newslake flows and the command line."""

@@ -1,0 +1,140 @@
+"""The `newslake` command: run the flow, query the lake, or serve the flow on a schedule."""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import sys
+
+QUIET_PREFECT = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL": "WARNING",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    "PREFECT_UI_ENABLED": "false",
+}
+
+
+def quiet_prefect() -> None:
+    """Telemetry off and only warnings on the console (the UI still gets every log)."""
+    for k, v in QUIET_PREFECT.items():
+        os.environ.setdefault(k, v)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="newslake", description="News articles -> a DuckDB/Parquet lake of documents and events.")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="ingest inputs and rebuild the lake's tables (a Prefect flow run)")
+    r.add_argument("paths", nargs="*", metavar="PATH", help="files, directories or globs (default: bundled seeds)")
+    r.add_argument("--lake", default="lake", help="lake directory (default ./lake)")
+    r.add_argument("--workers", type=int, default=None, help="parallel workers (default: CPU count)")
+    r.add_argument("--runner", choices=("thread", "process", "dask"), default="process")
+    r.add_argument("--dask-address", default=None, metavar="HOST:PORT")
+    r.add_argument("--published-at", default=None, metavar="DATE", type=_iso_date,
+                   help="publication date for inputs that carry none (YYYY-MM-DD)")
+    r.add_argument("--json", action="store_true", help="print the summary as JSON")
+    q = sub.add_parser("sql", help="run a read-only SQL query against the lake")
+    q.add_argument("query")
+    q.add_argument("--lake", default="lake")
+    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s = sub.add_parser("serve", help="serve the flow on a schedule from this host (flow.serve)")
+    s.add_argument("paths", nargs="*", metavar="PATH")
+    s.add_argument("--lake", default="lake")
+    s.add_argument("--cron", default="0 * * * *", help="schedule (default hourly)")
+    s.add_argument("--name", default="hourly")
+    return p.parse_args(argv)
+
+
+def _iso_date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def cmd_run(a: argparse.Namespace) -> int:
+    quiet_prefect()
+    from flows import summary
+    from flows.newslake import newslake_flow
+    from tasks.lock import LakeBusy
+    try:
+        result = newslake_flow(paths=a.paths or None, lake=a.lake, workers=a.workers, runner=a.runner,
+                               dask_address=a.dask_address, published_at=a.published_at)
+    except LakeBusy as exc:
+        print(f"newslake: {exc}", file=sys.stderr)
+        return 3
+    print(json.dumps(result, indent=2, default=str) if a.json else summary.format_summary(result))
+    return 0
+
+
+def cmd_sql(a: argparse.Namespace) -> int:
+    import duckdb
+    from tasks.models import database_path
+    db = database_path(a.lake)
+    if not db.exists():
+        print(f"newslake: no lake database at {db} (run `newslake run --lake {a.lake}` first)", file=sys.stderr)
+        return 2
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        print(f"newslake: cannot open {db}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        cur = con.execute(a.query)
+        cols = [d[0] for d in cur.description or []]
+        rows = cur.fetchall()
+    except duckdb.Error as exc:
+        print(f"newslake: query failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    write_result(cols, rows, a.format, sys.stdout)
+    return 0
+
+
+def write_result(cols: list[str], rows: list[tuple], fmt: str, out) -> None:
+    """Print a result set as an aligned table, CSV or JSON lines."""
+    if fmt == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(cols)
+        w.writerows([[_cell(v) for v in r] for r in rows])
+    elif fmt == "json":
+        for r in rows:
+            out.write(json.dumps(dict(zip(cols, r)), default=str, ensure_ascii=False) + "\n")
+    else:
+        cells = [[_cell(v) for v in r] for r in rows]
+        widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
+        out.write("  ".join(c.ljust(widths[i]) for i, c in enumerate(cols)).rstrip() + "\n")
+        out.write("  ".join("-" * w for w in widths) + "\n")
+        for r in cells:
+            out.write("  ".join(v[:60].ljust(widths[i]) for i, v in enumerate(r)).rstrip() + "\n")
+        out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, (list, tuple)):
+        return json.dumps(list(v), default=str, ensure_ascii=False)
+    return str(v).replace("\n", "\\n")
+
+
+def cmd_serve(a: argparse.Namespace) -> int:
+    quiet_prefect()
+    from flows.newslake import newslake_flow
+    newslake_flow.serve(name=a.name, cron=a.cron,
+                        parameters={"paths": a.paths or None, "lake": os.path.abspath(a.lake)})
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = parse_args(argv)
+    return {"run": cmd_run, "sql": cmd_sql, "serve": cmd_serve}[a.command](a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""The newslake flow: ingest -> clean/language/extract per chunk -> land -> models -> summary."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from collections import Counter
+from concurrent.futures import Executor
+from itertools import islice
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows import runners, summary
+from tasks import ingest, land, models, pipeline
+from tasks.config import Settings
+from tasks.lock import lake_lock
+from tasks.records import LedgerRow
+
+FILES_PER_BATCH = 4000
+
+
+def new_run_id() -> str:
+    """Sortable, unique run id: UTC time plus a random suffix."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
+
+
+@task(name="discover", cache_policy=NO_CACHE)
+def discover_inputs(paths: tuple[str, ...]) -> list[ingest.InputEntry]:
+    """Every input path under the given files, directories and globs."""
+    entries = ingest.discover(paths)
+    get_run_logger().info("discovered %d input paths", len(entries))
+    return entries
+
+
+@task(name="read-ledger", cache_policy=NO_CACHE)
+def read_ledger(lake: str) -> ingest.Ledger:
+    """What earlier runs of this lake recorded, to skip unchanged inputs."""
+    led = ingest.Ledger()
+    table = land.read_table(lake, "files", ["path", "content_sha256", "doc_id", "status", "run_id"])
+    for path, sha, doc_id, status, _run in sorted(zip(*(table[c].to_pylist() for c in table.column_names)),
+                                                   key=lambda r: r[4] or ""):
+        led.latest[path] = (sha, doc_id, status)
+        if status == "loaded" and doc_id:
+            led.loaded_docs.setdefault(doc_id, path)
+    get_run_logger().info("ledger: %d paths known from earlier runs", len(led.latest))
+    return led
+
+
+@task(name="ingest", task_run_name="ingest batch {batch_no}", cache_policy=NO_CACHE)
+def ingest_batch(batch_no: int, entries: list[ingest.InputEntry], led: ingest.Ledger, manifest_meta: dict,
+                 manifest_reasons: dict, run_id: str, max_bytes: int) -> ingest.Ingested:
+    """Read, hash, decode and parse one batch of inputs into ledger rows and new documents."""
+    out = ingest.Ingested()
+    for e in entries:
+        got = ingest.ingest_entry(e, led, manifest_meta, manifest_reasons, run_id, max_bytes)
+        out.rows.extend(got.rows)
+        out.docs.extend(got.docs)
+    counts = Counter(r.status for r in out.rows)
+    get_run_logger().info("batch %d: %d inputs, %s", batch_no, len(entries), dict(sorted(counts.items())))
+    return out
+
+
+@task(name="clean-language-extract", task_run_name="process batch {batch_no}", cache_policy=NO_CACHE)
+def process_batch(batch_no: int, docs: list, executor: Executor, settings: Settings, run_id: str,
+                  writer: land.RunWriter) -> dict:
+    """Clean, detect language and extract every document of a batch in chunks, landing each chunk."""
+    stats = {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": []}
+    chunks = [docs[i:i + settings.chunk_size] for i in range(0, len(docs), settings.chunk_size)]
+    futures = [executor.submit(pipeline.process_chunk, c, run_id, settings.published_at,
+                               settings.expected_languages) for c in chunks]
+    for fut in futures:
+        res: pipeline.ChunkResult = fut.result()
+        for name, table in res.tables.items():
+            writer.write(name, table)
+        stats["documents"] += res.tables["documents"].num_rows
+        stats["languages"].update(res.languages)
+        stats["timings"].update(res.timings)
+        stats["failures"].extend(res.failures)
+    get_run_logger().info("batch %d: %d documents in %d chunks, languages %s", batch_no,
+                          stats["documents"], len(chunks), dict(stats["languages"].most_common(8)))
+    return stats
+
+
+@task(name="land-ledger", cache_policy=NO_CACHE)
+def land_ledger(rows: list[LedgerRow], writer: land.RunWriter) -> None:
+    """Write this run's ledger and publish every table of the run into the lake."""
+    writer.write("files", summary.ledger_table(rows))
+    writer.publish()
+    get_run_logger().info("published run %s: %s", writer.run_id, writer.rows)
+
+
+@task(name="models", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
+def build_models(lake: str, run_id: str) -> dict[str, int]:
+    """Build the DuckDB database (staging and marts models, SQL tests) and swap it in."""
+    counts = models.build_database(lake, run_id)
+    get_run_logger().info("models built: %s", counts)
+    return counts
+
+
+@flow(name="newslake", log_prints=False)
+def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: int | None = None,
+                  runner: str = "process", dask_address: str | None = None,
+                  published_at: str | None = None) -> dict:
+    """Ingest news inputs into the lake and rebuild its tables; returns the run summary."""
+    settings = Settings(
+        paths=tuple(paths or ()), lake=lake, runner=runner, dask_address=dask_address,
+        published_at=dt.date.fromisoformat(published_at) if published_at else None,
+        **({"workers": workers} if workers else {}),
+    )
+    started = time.perf_counter()
+    with lake_lock(settings.lake, settings.lock_timeout_s):
+        run_id = new_run_id()
+        land.remove_orphans(settings.lake)
+        led = read_ledger(settings.lake)
+        entries = discover_inputs(settings.input_paths)
+        manifest_meta, manifest_reasons = ingest.read_manifests(entries)
+        writer = land.RunWriter(settings.lake, run_id)
+        rows: list[LedgerRow] = []
+        stats = {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": []}
+        with runners.chunk_executor(settings) as executor, summary.progress(len(entries)) as advance:
+            for batch_no, batch in enumerate(_batched(entries, FILES_PER_BATCH), 1):
+                got = ingest_batch(batch_no, batch, led, manifest_meta, manifest_reasons, run_id,
+                                   settings.max_file_bytes)
+                rows.extend(got.rows)
+                if got.docs:
+                    s = process_batch(batch_no, got.docs, executor, settings, run_id, writer)
+                    for k in ("documents", "failures"):
+                        stats[k] += s[k]
+                    stats["languages"].update(s["languages"])
+                    stats["timings"].update(s["timings"])
+                advance(len(batch))
+        summary.mark_failures(rows, stats["failures"])
+        land_ledger(rows, writer)
+        counts = build_models(settings.lake, run_id)
+        result = summary.run_summary(settings.lake, run_id, rows, stats, counts,
+                                     time.perf_counter() - started)
+    summary.publish_artifacts(result)
+    return result
+
+
+def _batched(items: list, n: int):
+    it = iter(items)
+    while batch := list(islice(it, n)):
+        yield batch

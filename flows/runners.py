@@ -1,0 +1,44 @@
+"""Where chunk work runs: in this process, a local process pool, or an existing Dask cluster."""
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+
+from tasks.config import Settings
+from tasks.language import seed_langdetect
+
+
+class InlineExecutor(Executor):
+    """Runs each call at once in the calling thread (one worker: no pool overhead)."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the caller through the future
+            fut.set_exception(exc)
+        return fut
+
+
+@contextlib.contextmanager
+def chunk_executor(settings: Settings):
+    """An Executor for pipeline.process_chunk calls, per settings.runner and settings.workers."""
+    if settings.runner == "dask":
+        from distributed import Client
+        client = Client(settings.dask_address) if settings.dask_address else Client(
+            n_workers=settings.workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        try:
+            client.run(seed_langdetect)
+            yield client.get_executor()
+        finally:
+            client.close()
+    elif settings.workers <= 1:
+        yield InlineExecutor()
+    elif settings.runner == "thread":
+        with ThreadPoolExecutor(settings.workers) as ex:
+            yield ex
+    else:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(settings.workers, mp_context=ctx, initializer=seed_langdetect) as ex:
+            yield ex

@@ -1,0 +1,150 @@
+"""Run summary: counts for the terminal, Prefect artifacts for the UI, and a progress bar."""
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections import Counter
+
+import duckdb
+import pyarrow as pa
+
+from tasks import models
+from tasks.records import LedgerRow
+from tasks.schema import FILES
+
+PROGRESS_MIN_FILES = 1000
+
+
+def ledger_table(rows: list[LedgerRow]) -> pa.Table:
+    """This run's raw.files rows as an Arrow table."""
+    return pa.Table.from_pydict({n: [getattr(r, n) for r in rows] for n in FILES.names}, schema=FILES)
+
+
+def mark_failures(rows: list[LedgerRow], failures: list[tuple[str, str]]) -> None:
+    """Documents that failed processing are quarantined in the ledger with the cause."""
+    reasons = dict(failures)
+    for r in rows:
+        if r.status == "loaded" and r.path in reasons:
+            r.status, r.reason = "quarantined", reasons[r.path]
+
+
+def run_summary(lake: str, run_id: str, rows: list[LedgerRow], stats: dict, counts: dict,
+                wall_s: float) -> dict:
+    """What this run did and what the lake now holds."""
+    status = Counter(r.status for r in rows)
+    reasons = Counter(f"{r.status}: {r.reason}" for r in rows if r.status in ("quarantined", "skipped"))
+    con = duckdb.connect(str(models.database_path(lake)), read_only=True)
+    try:
+        lake_langs = con.execute("select language, count(*) from staging.documents group by 1 "
+                                 "order by 2 desc, 1").fetchall()
+        conflicts = con.execute(
+            "select event_id, event_type, actor1, actor2, location, n_sources, date_values "
+            "from marts.events where date_conflict or location_conflict "
+            "order by n_sources desc, event_id limit 10").fetchall()
+        touched = con.execute(
+            "select e.event_id, e.event_type, e.actor1, e.actor2, e.location, "
+            "cast(e.event_date as varchar), e.n_sources, e.n_records, e.date_conflict, e.location_conflict "
+            "from marts.events e where e.event_id in (select r.event_id from marts.event_records r "
+            "join staging.documents d using (doc_id) where d.run_id = ?) "
+            "order by e.n_sources desc, e.event_id limit 200", [run_id]).fetchall()
+    finally:
+        con.close()
+    return {
+        "run_id": run_id,
+        "lake": lake,
+        "wall_seconds": round(wall_s, 2),
+        "files_seen": len(rows),
+        "by_status": dict(sorted(status.items())),
+        "top_reasons": reasons.most_common(8),
+        "documents_processed": stats["documents"],
+        "languages_this_run": dict(stats["languages"].most_common()),
+        "documents_in_lake": counts.get("staging.documents", 0),
+        "languages_in_lake": dict(lake_langs),
+        "event_records": counts.get("marts.event_records", 0),
+        "events": counts.get("marts.events", 0),
+        "conflicting_events": [list(map(_plain, c)) for c in conflicts],
+        "touched_events": [list(map(_plain, t)) for t in touched],
+        "stage_seconds": {k: round(v, 2) for k, v in sorted(stats["timings"].items())},
+    }
+
+
+def _plain(v):
+    return v if isinstance(v, (int, float, bool, type(None))) else str(v)
+
+
+def format_summary(s: dict) -> str:
+    """The one-screen summary the terminal shows at the end of a run."""
+    st = s["by_status"]
+    langs = ", ".join(f"{k} {v}" for k, v in list(s["languages_in_lake"].items())[:10]) or "-"
+    out = [
+        f"newslake run {s['run_id']}  ({s['wall_seconds']:.1f} s)  lake: {s['lake']}",
+        f"  files seen      {s['files_seen']}",
+        "  " + "  ".join(f"{k} {st.get(k, 0)}" for k in ("loaded", "duplicate", "unchanged", "quarantined", "skipped")),
+    ]
+    for reason, n in s["top_reasons"][:5]:
+        out.append(f"    {n:>5}  {reason[:100]}")
+    out += [
+        f"  documents       {s['documents_in_lake']} in lake ({s['documents_processed']} processed this run)",
+        f"  languages       {langs}",
+        f"  event records   {s['event_records']}",
+        f"  events          {s['events']} ({len(s['conflicting_events'])} with sources that disagree)",
+    ]
+    for c in s["conflicting_events"][:3]:
+        out.append(f"    {c[1]} {c[2]} / {c[3]} @ {c[4]}: {c[5]} sources, dates {c[6]}")
+    return "\n".join(out)
+
+
+def publish_artifacts(s: dict) -> None:
+    """A markdown run summary and a table of the merged events this run touched, for the UI."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+    md = ["# newslake run summary", "", "```", format_summary(s), "```", "",
+          "## Files by status", "", "| status | files |", "|---|---|"]
+    md += [f"| {k} | {v} |" for k, v in s["by_status"].items()]
+    md += ["", "## Reasons", "", "| reason | files |", "|---|---|"]
+    md += [f"| {_md(r)} | {n} |" for r, n in s["top_reasons"]]
+    md += ["", "## Documents per language (lake)", "", "| language | documents |", "|---|---|"]
+    md += [f"| {k} | {v} |" for k, v in s["languages_in_lake"].items()]
+    md += ["", "## Sources that disagree", "", "| event | type | actors | location | sources | dates |",
+           "|---|---|---|---|---|---|"]
+    md += [f"| {c[0]} | {c[1]} | {_md(c[2])} / {_md(c[3])} | {_md(c[4])} | {c[5]} | {_md(c[6])} |"
+           for c in s["conflicting_events"]]
+    create_markdown_artifact(markdown="\n".join(md), key="newslake-run-summary",
+                             description=f"newslake run {s['run_id']}")
+    cols = ["event_id", "event_type", "actor1", "actor2", "location", "event_date", "n_sources",
+            "n_records", "date_conflict", "location_conflict"]
+    create_table_artifact(table=[dict(zip(cols, t)) for t in s["touched_events"]],
+                          key="newslake-touched-events", description="merged events touched by this run")
+
+
+def _md(v) -> str:
+    return str(v if v is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+@contextlib.contextmanager
+def progress(total: int):
+    """A terminal progress bar and a Prefect progress artifact for long runs; yields advance(n)."""
+    if total < PROGRESS_MIN_FILES:
+        yield lambda n: None
+        return
+    from prefect.artifacts import create_progress_artifact, update_progress_artifact
+    artifact_id = create_progress_artifact(progress=0.0, key="newslake-progress",
+                                           description="files ingested")
+    done = [0]
+    bar = None
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+        bar = Progress(transient=True)
+        bar.start()
+        job = bar.add_task("ingest", total=total)
+
+    def advance(n: int) -> None:
+        done[0] += n
+        update_progress_artifact(artifact_id=artifact_id, progress=round(100.0 * done[0] / total, 1))
+        if bar is not None:
+            bar.update(job, advance=n)
+
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.stop()

@@ -1,0 +1,132 @@
+-- one row per event candidate with the normalised keys the merge compares
+with candidates as (
+    select
+        c.*,
+        c.doc_id || '-' || c.candidate_no as record_id,
+        upper(trim(c.event_type)) as type_code,
+        d.source_name as doc_source_name,
+        coalesce(nullif(trim(d.source_name), ''), c.doc_id) as source_key,
+        d.published_at,
+        d.published_at_origin
+    from staging.event_candidates as c
+    left join staging.documents as d on d.doc_id = c.doc_id
+),
+
+countries as (
+    select distinct
+        lower(strip_accents(country_name)) as country_norm,
+        upper(country_code) as country_code
+    from seeds.merge_countries
+),
+
+types as (
+    select upper(event_type) as type_code, family, is_symmetric::boolean as is_symmetric
+    from seeds.merge_event_types
+),
+
+normalised as (
+    select
+        c.*,
+        coalesce(t.family, c.type_code, '?') as family,
+        coalesce(t.is_symmetric, false) as is_symmetric,
+        list_transform(
+            [c.actor1, c.actor2],
+            lambda a: nullif(left(coalesce(regexp_extract_all(
+                regexp_replace(lower(strip_accents(a)), '[''’]s\b', '', 'g'), '[\p{L}\p{N}]+'
+            )[-1], ''), 6), '')
+        ) as actor_keys,
+        nullif(regexp_replace(lower(strip_accents(trim(c.location))), '^the\s+', ''), '') as location_norm,
+        case
+            when length(trim(c.location_country)) = 2 then upper(trim(c.location_country))
+            else (select min(k.country_code) from countries as k
+                  where k.country_norm = lower(strip_accents(trim(c.location_country))))
+        end as given_country,
+        coalesce(
+            lower(c.date_precision),
+            case when c.event_date is not null then 'day' end
+        ) as precision,
+        c.event_date is not null and (
+            c.event_date_raw is null
+            or regexp_matches(c.event_date_raw, '\d{4}')
+            or c.published_at_origin in ('input', 'text')
+        ) as year_sure
+    from candidates as c
+    left join types as t on t.type_code = c.type_code
+),
+
+located as (
+    select
+        n.*,
+        k.country_code as location_as_country,
+        coalesce(n.given_country, k.country_code) as country_key,
+        case when n.location_norm is not null and k.country_code is null then n.location_norm end as place_key
+    from normalised as n
+    left join (select country_norm, min(country_code) as country_code from countries group by all) as k
+        on k.country_norm = n.location_norm
+),
+
+timed as (
+    select
+        l.*,
+        case
+            when l.is_symmetric then least(coalesce(actor_keys[1], '-'), coalesce(actor_keys[2], '-'))
+                || '|' || greatest(coalesce(actor_keys[1], '-'), coalesce(actor_keys[2], '-'))
+            else coalesce(actor_keys[1], '-') || '>' || coalesce(actor_keys[2], '-')
+        end as pair_key,
+        case
+            when l.year_sure and l.precision = 'day' then l.event_date
+            when l.year_sure and l.precision = 'month' then date_trunc('month', l.event_date)::date
+            when l.year_sure and l.precision = 'year' then date_trunc('year', l.event_date)::date
+            when l.event_date is null and not coalesce(l.is_background, false) and l.published_at is not null
+                then l.published_at - interval 7 day
+        end::date as t_lo,
+        case
+            when l.year_sure and l.precision = 'day' then l.event_date
+            when l.year_sure and l.precision = 'month' then last_day(l.event_date)
+            when l.year_sure and l.precision = 'year' then (date_trunc('year', l.event_date) + interval 1 year - interval 1 day)::date
+            when l.event_date is null and not coalesce(l.is_background, false) and l.published_at is not null
+                then l.published_at
+        end::date as t_hi,
+        case when not l.year_sure and l.precision = 'day' then strftime(l.event_date, '%m-%d') end as month_day,
+        case l.precision
+            when 'day' then strftime(l.event_date, '%Y-%m-%d')
+            when 'month' then strftime(l.event_date, '%Y-%m')
+            when 'year' then strftime(l.event_date, '%Y')
+        end as date_value
+    from located as l
+)
+
+select
+    record_id,
+    doc_id,
+    candidate_no,
+    source_key,
+    doc_source_name,
+    published_at,
+    type_code,
+    family,
+    is_symmetric,
+    actor_keys,
+    family || ':' || pair_key as block_key,
+    pair_key,
+    place_key,
+    country_key,
+    precision,
+    year_sure,
+    coalesce(regexp_matches(event_date_raw, '\d{4}'), false) as year_explicit,
+    event_date,
+    date_value,
+    month_day,
+    t_lo,
+    t_hi,
+    coalesce(is_background, false) as is_background,
+    -- exactly one main record per document: the given one, else the surest current record
+    row_number() over (
+        partition by doc_id
+        order by coalesce(is_main, false) desc, coalesce(is_background, false), confidence desc nulls last, candidate_no
+    ) = 1 as is_main,
+    -- a record is anchored in time when it spans at most ten days; background records
+    -- without a sure day or month never join other records
+    t_lo is not null and date_diff('day', t_lo, t_hi) <= 10 as is_timed,
+    coalesce(is_background, false) and not (year_sure and precision in ('day', 'month')) as is_pinned
+from timed

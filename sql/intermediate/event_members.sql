@@ -1,0 +1,67 @@
+-- the merged event of every record: rule clusters joined through the main records of
+-- documents telling the same story (connected components, smallest key wins)
+with recursive keys as (
+    select k.*, c.cluster_key
+    from intermediate.event_keys as k
+    join intermediate.event_rule_clusters as c using (record_id)
+),
+
+mains as (
+    select * from keys where is_main and not is_background
+),
+
+-- the story link is refused when the rules already know better: same family, a shared actor,
+-- and a different counterpart, place, country or day
+story_edges as (
+    select distinct a.cluster_key as cluster_a, b.cluster_key as cluster_b
+    from intermediate.doc_links as l
+    join mains as a on a.doc_id = l.doc_a
+    join mains as b on b.doc_id = l.doc_b
+    where a.cluster_key <> b.cluster_key
+        and not (
+            a.family = b.family
+            and len(list_intersect(list_filter(a.actor_keys, lambda x: x is not null),
+                                   list_filter(b.actor_keys, lambda x: x is not null))) > 0
+            and (
+                a.pair_key <> b.pair_key
+                or coalesce(a.place_key <> b.place_key, false)
+                or coalesce(a.country_key <> b.country_key, false)
+                or (a.year_sure and b.year_sure and a.precision = 'day' and b.precision = 'day'
+                    and abs(date_diff('day', a.event_date, b.event_date)) > 2)
+            )
+        )
+),
+
+edges as (
+    select cluster_a as node, cluster_b as neighbour from story_edges
+    union
+    select cluster_b, cluster_a from story_edges
+),
+
+nodes as (
+    select distinct cluster_key as node from keys
+),
+
+components(node, label) using key (node) as (
+    select node, node from nodes
+    union
+    select e.neighbour, min(c.label)
+    from components as c
+    join edges as e on e.node = c.node
+    join recurring.components as r on r.node = e.neighbour
+    group by e.neighbour, r.label
+    having min(c.label) < r.label
+),
+
+grouped as (
+    select k.record_id, k.doc_id, k.is_main, c.label
+    from keys as k
+    join components as c on c.node = k.cluster_key
+)
+
+select
+    record_id,
+    doc_id,
+    is_main,
+    left(md5(min(record_id) over (partition by label)), 16) as event_id
+from grouped

@@ -1,0 +1,217 @@
+-- rule-based clusters: same type family and actor pair, then time segments, then places
+with keys as (
+    select * from intermediate.event_keys
+),
+
+-- 1. records anchored in time form segments per block: a new segment starts after a gap of
+--    more than two days past every earlier record (so 25 vs 26 April stay one event)
+timed as (
+    select
+        record_id,
+        block_key,
+        t_lo,
+        t_hi,
+        max(t_hi) over (
+            partition by block_key order by t_lo, t_hi, record_id
+            rows between unbounded preceding and 1 preceding
+        ) as previous_hi
+    from keys
+    where is_timed and not is_pinned
+),
+
+timed_segments as (
+    select
+        record_id,
+        block_key,
+        sum(case when previous_hi is null or t_lo > previous_hi + interval 2 day then 1 else 0 end) over (
+            partition by block_key order by t_lo, t_hi, record_id
+            rows between unbounded preceding and current row
+        )::varchar as segment_key
+    from timed
+),
+
+segments as (
+    select
+        s.block_key,
+        s.segment_key,
+        count(*) as n_records,
+        min(k.t_lo) as segment_lo,
+        max(k.t_hi) as segment_hi,
+        list(distinct k.place_key) filter (where k.place_key is not null) as places,
+        list(distinct k.country_key) filter (where k.country_key is not null) as countries
+    from timed_segments as s
+    join keys as k using (record_id)
+    group by all
+),
+
+-- 2. records without a narrow time (undated and unpublished, month or year dates, dates of
+--    unsure year) join the largest compatible segment of their block, else a floating one
+floating as (
+    select * from keys where not is_timed and not is_pinned
+),
+
+floating_choice as (
+    select
+        f.record_id,
+        s.segment_key,
+        row_number() over (
+            partition by f.record_id
+            order by s.n_records desc,
+                abs(date_diff('day', s.segment_hi, coalesce(f.published_at, s.segment_hi))),
+                s.segment_key
+        ) as choice
+    from floating as f
+    join segments as s
+        on s.block_key = f.block_key
+        and (
+            case
+                when f.t_lo is not null
+                    then f.t_lo <= s.segment_hi + interval 2 day and f.t_hi >= s.segment_lo - interval 2 day
+                when f.month_day is not null
+                    then f.month_day between strftime(s.segment_lo - interval 2 day, '%m-%d')
+                        and strftime(s.segment_hi + interval 2 day, '%m-%d')
+                else true
+            end
+        )
+        and (
+            case
+                when f.place_key is not null
+                    then list_contains(s.places, f.place_key)
+                        or (len(s.places) = 0 and (f.country_key is null or len(s.countries) = 0
+                            or list_contains(s.countries, f.country_key)))
+                when f.country_key is not null
+                    then len(s.countries) = 0 or list_contains(s.countries, f.country_key)
+                else true
+            end
+        )
+),
+
+segmented as (
+    select record_id, block_key, segment_key from timed_segments
+    union all
+    select
+        f.record_id,
+        f.block_key,
+        coalesce(c.segment_key, 'float:' || coalesce(f.month_day, strftime(f.t_lo, '%Y-%m'), '')) as segment_key
+    from floating as f
+    left join floating_choice as c on c.record_id = f.record_id and c.choice = 1
+),
+
+members as (
+    select s.segment_key, k.*
+    from segmented as s
+    join keys as k using (record_id)
+),
+
+-- 3. inside a segment, different specific places are different events, unless they report
+--    the same sure day (then one event with a location conflict)
+place_groups as (
+    select
+        block_key,
+        segment_key,
+        place_key,
+        count(*) as n_records,
+        min(country_key) as country_key,
+        list(distinct event_date) filter (where year_sure and precision = 'day') as days
+    from members
+    where place_key is not null
+    group by all
+),
+
+place_labels as (
+    select
+        a.block_key,
+        a.segment_key,
+        a.place_key,
+        a.country_key,
+        min(coalesce(b.place_key, a.place_key)) as place_label
+    from place_groups as a
+    left join place_groups as b
+        on b.block_key = a.block_key
+        and b.segment_key = a.segment_key
+        and b.place_key < a.place_key
+        and len(list_intersect(a.days, b.days)) > 0
+        and (a.country_key is null or b.country_key is null or a.country_key = b.country_key)
+    group by all
+),
+
+label_sizes as (
+    select
+        p.block_key,
+        p.segment_key,
+        p.place_label,
+        min(p.country_key) as country_key,
+        sum(g.n_records) as n_records
+    from place_labels as p
+    join place_groups as g using (block_key, segment_key, place_key)
+    group by all
+),
+
+-- records naming only a country (or nothing) join the largest compatible place of their segment
+country_choice as (
+    select
+        m.record_id,
+        l.place_label,
+        row_number() over (
+            partition by m.record_id order by l.n_records desc, l.place_label
+        ) as choice
+    from members as m
+    join label_sizes as l
+        on l.block_key = m.block_key
+        and l.segment_key = m.segment_key
+        and (m.country_key is null or l.country_key is null or l.country_key = m.country_key)
+    where m.place_key is null
+),
+
+country_groups as (
+    select
+        m.block_key,
+        m.segment_key,
+        'country:' || m.country_key as place_label,
+        count(*) as n_records
+    from members as m
+    left join country_choice as c on c.record_id = m.record_id and c.choice = 1
+    where m.place_key is null and m.country_key is not null and c.place_label is null
+    group by all
+),
+
+unplaced_choice as (
+    select
+        m.record_id,
+        g.place_label,
+        row_number() over (partition by m.record_id order by g.n_records desc, g.place_label) as choice
+    from members as m
+    join (
+        select block_key, segment_key, place_label, n_records from label_sizes
+        union all
+        select block_key, segment_key, place_label, n_records from country_groups
+    ) as g
+        on g.block_key = m.block_key and g.segment_key = m.segment_key
+    where m.place_key is null and m.country_key is null
+),
+
+placed as (
+    select
+        m.record_id,
+        m.block_key,
+        m.segment_key,
+        coalesce(
+            p.place_label,
+            c.place_label,
+            'country:' || m.country_key,
+            u.place_label,
+            ''
+        ) as place_label
+    from members as m
+    left join place_labels as p
+        on p.block_key = m.block_key and p.segment_key = m.segment_key and p.place_key = m.place_key
+    left join country_choice as c on c.record_id = m.record_id and c.choice = 1
+    left join unplaced_choice as u on u.record_id = m.record_id and u.choice = 1 and m.country_key is null
+)
+
+select record_id, block_key || '#' || segment_key || '#' || place_label as cluster_key
+from placed
+union all
+select record_id, 'pinned#' || record_id as cluster_key
+from keys
+where is_pinned

@@ -1,0 +1,16 @@
+-- staging.documents: one row per distinct live article, its current landed version
+with landed as (
+    select * from landing.documents
+),
+
+current_version as (
+    select landed.*
+    from landed
+    join staging.live_documents as live
+      on live.doc_id = landed.doc_id and live.landed_run_id = landed._run_id
+)
+
+select doc_id, source_uri, source_name, url, title, authors, section, published_at,
+       published_at_origin, language, language_confidence, body_text, n_lines, n_body_lines, run_id
+from current_version
+order by doc_id

@@ -1,0 +1,15 @@
+-- staging.entities: people, organisations, places and dates found in body_text
+with landed as (
+    select * from landing.entities
+),
+
+current_version as (
+    select landed.*
+    from landed
+    join staging.live_documents as live
+      on live.doc_id = landed.doc_id and live.landed_run_id = landed._run_id
+)
+
+select doc_id, sentence_id, kind, text, canonical, role, country_code, char_start, char_end
+from current_version
+order by doc_id, char_start, char_end, kind

@@ -1,0 +1,15 @@
+-- staging.event_candidates: per-document event candidates from the extractor
+with landed as (
+    select * from landing.event_candidates
+),
+
+current_version as (
+    select landed.*
+    from landed
+    join staging.live_documents as live
+      on live.doc_id = landed.doc_id and live.landed_run_id = landed._run_id
+)
+
+select * exclude (_run_id)
+from current_version
+order by doc_id, candidate_no

@@ -1,0 +1,15 @@
+-- staging.lines: the audit of every input line of the live documents
+with landed as (
+    select * from landing.lines
+),
+
+current_version as (
+    select landed.*
+    from landed
+    join staging.live_documents as live
+      on live.doc_id = landed.doc_id and live.landed_run_id = landed._run_id
+)
+
+select doc_id, line_no, text, kind, kept, reason, language
+from current_version
+order by doc_id, line_no

@@ -1,0 +1,5 @@
+-- exactly one main record per document that has records
+select doc_id, count(*) filter (where is_main) as n_main
+from marts.event_records
+group by doc_id
+having count(*) filter (where is_main) <> 1

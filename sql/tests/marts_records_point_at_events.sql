@@ -1,0 +1,4 @@
+-- every event record belongs to an event of marts.events
+select r.record_id, r.event_id
+from marts.event_records as r
+anti join marts.events as e on e.event_id = r.event_id

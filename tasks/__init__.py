@@ -1,0 +1,1 @@
+"""newslake stages: plain functions per stage plus thin Prefect task wrappers."""

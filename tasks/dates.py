@@ -1,0 +1,222 @@
+"""Date expressions in news text: find them, resolve them against the publication date, infer that date."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTHS["sept"] = 9
+WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+NUMBERS.update({"a": 1, "an": 1, "several": 3, "few": 3})
+UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+_MONTH = r"(?P<{g}>(?:January|February|March|April|May|June|July|August|September|October|November|December" \
+         r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
+_WD = r"(?P<{g}>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{g}>(?:19|20)\d\d)"
+_PART = r"(?:\s+(?:morning|afternoon|evening|night))"
+
+PATTERN = re.compile("|".join([
+    # Tuesday, April 5, 2022 / April 26 / Nov. 10
+    r"(?P<md>(?:(?i:on|late|early)\s+)?(?:{wd1},?\s+)?{mon1}\s+{day1}\b(?!\s*%|,\d)(?:,?\s+{year1}\b)?)".format(
+        wd1=_WD.format(g="wd1"), mon1=_MONTH.format(g="mon1"), day1=_DAY.format(g="day1"),
+        year1=_YEAR.format(g="year1")),
+    # Tuesday 26 April 2022 / 24 February
+    r"(?P<dm>(?:(?i:on|late|early)\s+)?(?:{wd2},?\s+)?(?:the\s+)?{day2}\s+(?:of\s+)?{mon2}(?:,?\s+{year2}\b)?)".format(
+        wd2=_WD.format(g="wd2"), day2=r"\b" + _DAY.format(g="day2"), mon2=_MONTH.format(g="mon2"),
+        year2=_YEAR.format(g="year2")),
+    # March 2014
+    r"(?P<my>(?:(?i:early|late|mid-?)\s*)?{mon3},?\s+{year3}\b)".format(
+        mon3=_MONTH.format(g="mon3"), year3=_YEAR.format(g="year3")),
+    # in March (month alone needs a preposition: 'May' is also a verb)
+    r"(?P<mo>\b(?i:in|since|last|next|this|early|late|mid-|until|by|through)\s+{mon4}(?!\s+\d))".format(
+        mon4=_MONTH.format(g="mon4")),
+    # Thursday / last Wednesday / Sunday morning / Sunday's
+    r"(?P<wd>\b(?:(?i:on|last|next|this|late|early|until|by|since|from)\s+(?:on\s+)?)?{wd5}(?:'s|’s)?{part})".format(
+        wd5=_WD.format(g="wd5"), part=_PART + "?"),
+    # two months ago / last month / earlier this week / today
+    r"(?P<rel>\b(?i:(?P<num>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|several|a few)\s+"
+    r"(?P<unit>day|week|month|year)s?\s+ago"
+    r"|(?:earlier|later)\s+this\s+(?P<unit2>week|month|year)"
+    r"|(?P<which>last|next|this|past)\s+(?P<unit3>night|week|month|year|weekend|morning|afternoon|evening)"
+    r"|(?P<word>[Tt]oday|[Yy]esterday|[Tt]omorrow|[Tt]onight))\b)",
+    # in 2019 / 2022 visit
+    r"(?P<yr>(?<![\d.,$£€#-]){year6}(?![\d,.]\d|\s*(?:%|km|kg|g\b|ml|bars?\b)|-\d))".format(
+        year6=r"\b" + _YEAR.format(g="year6")),
+    # at around 6am / 6.10am / 11:30pm local time
+    r"(?P<tm>\b(?:(?:at|by|around|about|from|until|before|after)\s+)?(?:(?:around|about|approximately)\s+)?"
+    r"[0-2]?\d(?:[.:][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)(?:\s+local\s+time)?)",
+]))
+
+FUTURE = re.compile(r"\b(?:will|shall|'ll|is to|are to|set to|due to|plans? to|planned|expected to|going to|"
+                    r"scheduled|next|upcoming|hopes? to|aims? to|intends? to|would)\b", re.I)
+
+
+@dataclass(slots=True)
+class DateExpr:
+    """One date expression: where it is, what it says, and what it resolves to."""
+    start: int
+    end: int
+    text: str
+    kind: str  # full | monthday | monthyear | month | year | weekday | relative | time
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    which: str | None = None  # last | next | this | past
+    offset_days: int | None = None
+    unit: str | None = None
+    date: dt.date | None = None
+    precision: str | None = None
+
+
+def _month(s: str) -> int:
+    return MONTHS.get(s.rstrip(".").lower(), 0)
+
+
+def find_dates(text: str) -> list[DateExpr]:
+    """Every date expression in text, unresolved, in order."""
+    out = []
+    for m in PATTERN.finditer(text):
+        g = m.groupdict()
+        s, e = m.span()
+        raw = m.group(0)
+        lead = raw[:len(raw) - len(raw.lstrip())]
+        s += len(lead)
+        raw = raw.strip()
+        if g["md"] or g["dm"]:
+            k = "1" if g["md"] else "2"
+            day = int(g["day" + k])
+            month = _month(g["mon" + k])
+            if not 1 <= day <= 31:
+                continue
+            year = int(g["year" + k]) if g["year" + k] else None
+            wd = g["wd" + k]
+            out.append(DateExpr(s, e, raw, "full" if year else "monthday", year, month, day,
+                                WEEKDAYS[wd.lower()] if wd else None))
+        elif g["my"]:
+            out.append(DateExpr(s, e, raw, "monthyear", int(g["year3"]), _month(g["mon3"])))
+        elif g["mo"]:
+            which = raw.split()[0].lower().rstrip("-")
+            out.append(DateExpr(s, e, raw, "month", None, _month(g["mon4"]), which=which))
+        elif g["wd"]:
+            which = raw.split()[0].lower()
+            out.append(DateExpr(s, e, raw, "weekday", weekday=WEEKDAYS[g["wd5"].lower()],
+                                which=which if which in ("last", "next", "this") else None))
+        elif g["rel"]:
+            out.append(_relative(s, e, raw, g))
+        elif g["yr"]:
+            out.append(DateExpr(s, e, raw, "year", int(g["year6"])))
+        elif g["tm"]:
+            out.append(DateExpr(s, e, raw, "time"))
+    return out
+
+
+def _relative(s: int, e: int, raw: str, g: dict) -> DateExpr:
+    word = (g["word"] or "").lower()
+    if word:
+        off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[word]
+        return DateExpr(s, e, raw, "relative", offset_days=off, unit="day")
+    if g["unit"]:
+        n = int(g["num"]) if g["num"].isdigit() else NUMBERS.get(g["num"].split()[-1], 1)
+        return DateExpr(s, e, raw, "relative", offset_days=-n * UNIT_DAYS[g["unit"]], unit=g["unit"])
+    if g["unit2"]:
+        return DateExpr(s, e, raw, "relative", offset_days=0, unit=g["unit2"], which="this")
+    unit = g["unit3"]
+    which = g["which"].lower()
+    if unit in ("night", "morning", "afternoon", "evening"):
+        return DateExpr(s, e, raw, "relative", offset_days=-1 if which == "last" else 0, unit="day")
+    step = {"last": -1, "past": -1, "next": 1, "this": 0}[which]
+    unit = "week" if unit == "weekend" else unit
+    return DateExpr(s, e, raw, "relative", offset_days=step * UNIT_DAYS[unit], unit=unit, which=which)
+
+
+def _safe(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def resolve(x: DateExpr, ref: dt.date | None, future: bool = False) -> DateExpr:
+    """Set x.date / x.precision from the expression and the reference (publication) date."""
+    if x.kind == "full":
+        x.date, x.precision = _safe(x.year, x.month, x.day), "day"
+    elif x.kind == "monthyear":
+        x.date, x.precision = _safe(x.year, x.month, 1), "month"
+    elif x.kind == "year":
+        x.date, x.precision = dt.date(x.year, 1, 1), "year"
+    elif ref is None:
+        return x
+    elif x.kind == "monthday":
+        d = _safe(ref.year, x.month, x.day)
+        if d and not future and (d - ref).days > 31:
+            d = _safe(ref.year - 1, x.month, x.day)
+        elif d and future and (ref - d).days > 60:
+            d = _safe(ref.year + 1, x.month, x.day)
+        x.date, x.precision = d, "day" if d else None
+    elif x.kind == "month":
+        year = ref.year
+        if x.which in ("last", "since") or (not future and x.month > ref.month):
+            year -= x.month >= ref.month
+        elif x.which == "next" or (future and x.month < ref.month):
+            year += 1
+        x.date, x.precision = dt.date(year, x.month, 1), "month"
+    elif x.kind == "weekday":
+        delta = (x.weekday - ref.weekday()) % 7
+        if x.which == "next" or (future and x.which != "last"):
+            x.date = ref + dt.timedelta(days=delta or (7 if x.which == "next" else 0))
+        else:
+            back = (ref.weekday() - x.weekday) % 7
+            x.date = ref - dt.timedelta(days=back or (7 if x.which == "last" else 0))
+        x.precision = "day"
+    elif x.kind == "relative":
+        d = ref + dt.timedelta(days=x.offset_days or 0)
+        if x.unit == "day":
+            x.date, x.precision = d, "day"
+        elif x.unit == "month":
+            x.date, x.precision = d.replace(day=1), "month"
+        elif x.unit == "year":
+            x.date, x.precision = dt.date(d.year, 1, 1), "year"
+        else:
+            x.date, x.precision = None, None
+    elif x.kind == "time":
+        x.date, x.precision = ref, "day"
+    return x
+
+
+def is_future(sentence: str) -> bool:
+    """True when the sentence speaks of something still to come (will, is to, set to, next ...)."""
+    return bool(FUTURE.search(sentence))
+
+
+def infer_published(exprs: list[DateExpr], sentences_future: list[bool], today: dt.date | None = None) -> dt.date | None:
+    """A publication date guessed from the dates a text mentions (None when nothing pins the year).
+
+    exprs are the document's expressions with their sentence's tense alongside (sentences_future).
+    Evidence, strongest first: full dates (latest wins), month-day with a matching weekday
+    (the candidate year nearest the years mentioned), month-day in a text that names a year.
+    """
+    today = today or dt.date.today()
+    full = [x for x in exprs if x.kind == "full" and _safe(x.year, x.month, x.day)]
+    years = [x.year for x in exprs if x.kind in ("year", "monthyear", "full") and x.year <= today.year]
+    if full:
+        best = max(full, key=lambda x: (x.year, x.month, x.day))
+        return _safe(best.year, best.month, best.day)
+    floor = max(years) if years else None
+    for x, fut in zip(exprs, sentences_future):
+        if x.kind == "monthday" and x.weekday is not None:
+            fits = [y for y in range(today.year, 1990, -1)
+                    if (d := _safe(y, x.month, x.day)) and d.weekday() == x.weekday]
+            if floor:
+                later = [y for y in fits if y >= floor]
+                fits = sorted(later)[:1] or fits
+            if fits:
+                d = _safe(fits[0], x.month, x.day)
+                return d - dt.timedelta(days=1) if fut else d
+    return None

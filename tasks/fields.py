@@ -1,0 +1,779 @@
+"""Document fields: title, authors, dates, source and section from input, page metadata and text."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html as htmllib
+import json
+import re
+import unicodedata
+
+from tasks.config import seed_rows
+from tasks.records import CleanDoc
+
+# ---------------------------------------------------------------- dates
+
+_DATE_RE = re.compile(
+    r"(?<![\d])(?P<iy>(?:19|20)\d\d)(?P<isep>[-/.])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})(?!\d)"
+    r"|(?<![\d.])(?P<dd>\d{1,2})\.\s?(?P<dm>\d{1,2})\.\s?(?P<dy>(?:19|20)\d\d|\d\d)(?![\d]|\.\d)"
+    r"|(?<![\d/])(?P<sa>\d{1,2})[/-](?P<sb>\d{1,2})[/-](?P<sy>(?:19|20)\d\d)(?!\d)"
+    r"|(?<!\d)(?P<td>\d{1,2})(?:st|nd|rd|th|er|e|º|°)?\.?\s*(?:de\s+|of\s+)?(?P<tm>[^\W\d_]{3,})\.?,?\s*"
+    r"(?:de\s+|del\s+)?(?P<ty>(?:19|20)\d\d)(?!\d)"
+    r"|(?P<um>[^\W\d_]{3,})\.?\s+(?P<ud>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<uy>(?:19|20)\d\d)(?!\d)"
+    r"|(?P<cy>(?:19|20)\d\d)\s*[年년]\s*(?P<cm>\d{1,2})\s*[月월]\s*(?P<cd>\d{1,2})",
+    re.I,
+)
+_COMPACT = re.compile(r"^\s*((?:19|20)\d\d)(\d\d)(\d\d)(?:T?\d{4,6})?(?:Z|[+-]\d{2}:?\d{2})?\s*$")
+_EPOCH = re.compile(r"^\s*(\d{10}|\d{13})(?:\.\d+)?\s*$")
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|\.|$)")
+
+
+def _fold(s: str) -> str:
+    """Lower-case without accents (for month names and site names)."""
+    s = unicodedata.normalize("NFKD", s.casefold())
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+@functools.cache
+def _months() -> dict[str, int]:
+    """Month names and their unambiguous prefixes (>= 3 letters), accent-folded."""
+    full = {_fold(r["name"]): int(r["month"]) for r in seed_rows("fields_months")}
+    prefixes: dict[str, set[int]] = {}
+    for name, month in full.items():
+        for i in range(3, len(name)):
+            prefixes.setdefault(name[:i], set()).add(month)
+    out = {p: next(iter(ms)) for p, ms in prefixes.items() if len(ms) == 1}
+    out.update(full)
+    return out
+
+
+def _valid(y: int, m: int, d: int) -> dt.date | None:
+    """The date if it exists and is plausible for a publication (1900 .. tomorrow)."""
+    try:
+        day = dt.date(y, m, d)
+    except ValueError:
+        return None
+    if y < 1900 or day > dt.date.today() + dt.timedelta(days=1):
+        return None
+    return day
+
+
+def _year(s: str) -> int:
+    y = int(s)
+    if y < 100:
+        y += 2000 if y <= dt.date.today().year % 100 + 1 else 1900
+    return y
+
+
+def _from_match(m: re.Match, dayfirst: bool) -> dt.date | None:
+    g = m.groupdict()
+    if g["iy"]:
+        return _valid(int(g["iy"]), int(g["im"]), int(g["id"]))
+    if g["dd"]:
+        return _valid(_year(g["dy"]), int(g["dm"]), int(g["dd"]))
+    if g["sa"]:
+        a, b = int(g["sa"]), int(g["sb"])
+        if a > 12 or (dayfirst and b <= 12):
+            a, b = b, a
+        return _valid(int(g["sy"]), a, b)
+    if g["tm"]:
+        month = _months().get(_fold(g["tm"]))
+        return _valid(int(g["ty"]), month, int(g["td"])) if month else None
+    if g["um"]:
+        month = _months().get(_fold(g["um"]))
+        return _valid(int(g["uy"]), month, int(g["ud"])) if month else None
+    return _valid(int(g["cy"]), int(g["cm"]), int(g["cd"]))
+
+
+def find_date(text: str, dayfirst: bool = False) -> dt.date | None:
+    """The first plausible calendar date written in `text` (numeric, named-month or CJK forms)."""
+    pos = 0
+    while True:
+        m = _DATE_RE.search(text, pos)
+        if not m:
+            return None
+        day = _from_match(m, dayfirst)
+        if day:
+            return day
+        pos = m.start() + 1
+
+
+def parse_input_date(value, dayfirst: bool = False) -> dt.date | None:
+    """A date from an input field ('2016-11-09 00:00:00', ISO 8601, RFC 2822, '19 October 2019', ...)."""
+    if isinstance(value, dt.datetime):
+        return _valid(value.year, value.month, value.day)
+    if isinstance(value, dt.date):
+        return _valid(value.year, value.month, value.day)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(int(value))
+    if not isinstance(value, str):
+        return None
+    s = value.strip()[:200]
+    if not s:
+        return None
+    m = _COMPACT.match(s)
+    if m:
+        return _valid(int(m[1]), int(m[2]), int(m[3]))
+    m = _EPOCH.match(s)
+    if m:
+        secs = int(m[1]) / (1000 if len(m[1]) == 13 else 1)
+        try:
+            day = dt.datetime.fromtimestamp(secs, dt.timezone.utc).date()
+        except (OverflowError, OSError, ValueError):
+            return None
+        return _valid(day.year, day.month, day.day)
+    return find_date(s, dayfirst)
+
+
+def url_date(url: str | None) -> dt.date | None:
+    """A date written in a URL path (/2019/10/19/, /2019-10-19-, /20191019/)."""
+    m = _URL_DATE.search(url or "")
+    return _valid(int(m[1]), int(m[2]), int(m[3])) if m else None
+
+
+# ---------------------------------------------------------------- text helpers
+
+_WS = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
+def _clean(s) -> str:
+    """Unescaped, invisible characters removed, whitespace collapsed."""
+    if not isinstance(s, str):
+        return ""
+    if "&" in s:
+        s = htmllib.unescape(s)
+    return _WS.sub(" ", _INVISIBLE.sub("", s)).strip()
+
+
+def _squash(s: str) -> str:
+    """Letters and digits only, folded (to compare site names)."""
+    return re.sub(r"[\W_]+", "", _fold(s))
+
+
+_SEP = re.compile(r"\s+(?:[|\u2013\u2014\u00b7\u2022\u00bb\u00ab\u203a\u2039:~/\\\u2012>]|-{1,2}|::|//)\s+|\s*\|\s*")
+_SEP_MATCH = re.compile(_SEP.pattern + r"|:\s+")
+
+
+def _segments(title: str) -> list[str]:
+    """A <title>-like string split at its separators (' | ', ' - ', ' » ', ...)."""
+    return [p for p in (s.strip() for s in _SEP.split(title)) if p]
+
+
+# ---------------------------------------------------------------- authors
+
+@functools.cache
+def _author_noise() -> tuple[re.Pattern, frozenset[str], frozenset[str]]:
+    """(prefix regex, role phrases, non-name values) from seeds/fields_author_noise.csv."""
+    rows = seed_rows("fields_author_noise")
+    prefixes = sorted((r["text"] for r in rows if r["kind"] == "prefix"), key=len, reverse=True)
+    prefix_re = re.compile(r"^(?:%s)\b\s*:?\s*" % "|".join(re.escape(p.rstrip(":")) for p in prefixes), re.I)
+    roles = frozenset(r["text"] for r in rows if r["kind"] == "role")
+    drops = frozenset(r["text"] for r in rows if r["kind"] == "drop")
+    return prefix_re, roles, drops
+
+
+_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;/|\u00b7\u2022]|\s(?:and|und|&|et|y|e|i|en|og|och|oraz|a)\s)\s*", re.I)
+_EMAIL = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+")
+_BRACKETS = re.compile(r"\((?:[^()]*)\)|\[[^\]]*\]")
+
+
+def normalize_authors(values) -> list[str]:
+    """Person names from author strings: prefixes, roles, e-mails and handles removed, split, deduplicated."""
+    if isinstance(values, str) or not isinstance(values, (list, tuple)):
+        values = [values]
+    prefix_re, roles, drops = _author_noise()
+    out, seen = [], set()
+    for v in values:
+        s = _clean(v)
+        if not s:
+            continue
+        s = _EMAIL.sub(" ", s)
+        s = _BRACKETS.sub(" ", s)
+        s = re.split(r"\s[-\u2013\u2014|]\s|\s{2,}|\n", s)[0] if len(s) > 40 else s
+        for part in _AUTHOR_SPLIT.split(s):
+            name = part.strip(" .:-\u2013\u2014'\"\u201c\u201d()[]*")
+            for _ in range(2):
+                name = prefix_re.sub("", name).strip(" .:-")
+            low = name.casefold()
+            if not name or low in drops or low in roles or any(c.isdigit() for c in name):
+                continue
+            for role in roles:
+                if low.endswith(" " + role):
+                    name = name[: -len(role) - 1].strip(" ,-")
+                    low = name.casefold()
+            words = name.split()
+            if not words or len(words) > 5 or len(name) > 60 or low in drops:
+                continue
+            if low not in seen:
+                seen.add(low)
+                out.append(name)
+    return out
+
+
+# ---------------------------------------------------------------- page metadata
+
+_ARTICLE_TYPE = re.compile(r"article$|blogposting$|^report$|liveblogposting|newsarticle|posting$", re.I)
+_PAGE_TYPE = re.compile(r"webpage$|^itempage$|^aboutpage$|^collectionpage$", re.I)
+_ORG_TYPE = re.compile(r"organization$|^newsmediaorganization$|^website$|^corporation$", re.I)
+_BYLINE_CLASS = re.compile(r"byline|author|autor|writer|verfasser|journalist|creator", re.I)
+_DATE_CLASS = re.compile(r"date|datum|time|publish|posted|dateline|meta-info|entry-meta|post-meta|article-meta", re.I)
+_SKIP_CLASS = re.compile(r"comment|related|teaser|sidebar|widget|footer|avatar|recommend|popular", re.I)
+_SITE_H1 = re.compile(r"logo|site-?title|site-?name|blog-?title|brand|masthead|hidden|sr-only", re.I)
+_AUTHOR_LABEL = re.compile(r"written|author|autor|verfasst|geschrieben|écrit|escrito|by\b|von\b", re.I)
+_LANG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.I)
+
+
+def _ld_objects(text: str) -> list:
+    """The JSON values in one ld+json script (tolerates comments, CDATA and trailing junk)."""
+    s = text.strip()
+    s = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$|^\s*<!--|-->\s*$", "", s).strip().rstrip(";")
+    try:
+        return [json.loads(s, strict=False)]
+    except ValueError:
+        pass
+    out, dec, pos = [], json.JSONDecoder(strict=False), 0
+    while pos < len(s):
+        start = min((i for i in (s.find("{", pos), s.find("[", pos)) if i >= 0), default=-1)
+        if start < 0:
+            break
+        try:
+            obj, pos = dec.raw_decode(s, start)
+            out.append(obj)
+        except ValueError:
+            pos = start + 1
+    return out
+
+
+def _ld_nodes(obj, out: list, depth: int = 0) -> None:
+    """Every dict inside a JSON-LD value (through lists and @graph), in document order."""
+    if depth > 6:
+        return
+    if isinstance(obj, list):
+        for x in obj:
+            _ld_nodes(x, out, depth + 1)
+    elif isinstance(obj, dict):
+        out.append(obj)
+        for k, v in obj.items():
+            if isinstance(v, (list, dict)) and k not in ("author", "publisher", "creator"):
+                _ld_nodes(v, out, depth + 1)
+
+
+def _types(node: dict) -> list[str]:
+    t = node.get("@type")
+    return [x for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)]
+
+
+def _ld_names(value, ids: dict) -> list[str]:
+    """Names in a JSON-LD author/publisher value (string, object, @id reference or list)."""
+    out = []
+    for v in value if isinstance(value, list) else [value]:
+        if isinstance(v, dict):
+            if "name" not in v and isinstance(v.get("@id"), str):
+                v = ids.get(v["@id"], v)
+            name = v.get("name")
+            if isinstance(name, list):
+                name = " ".join(x for x in name if isinstance(x, str))
+            if isinstance(name, dict):
+                name = name.get("@value")
+            if not name and (v.get("givenName") or v.get("familyName")):
+                name = " ".join(str(v.get(k) or "") for k in ("givenName", "familyName"))
+            if isinstance(name, str) and _clean(name):
+                out.append(_clean(name))
+        elif isinstance(v, str) and _clean(v) and not v.startswith("http"):
+            out.append(_clean(v))
+    return out
+
+
+def _ld_text(value) -> str:
+    if isinstance(value, list):
+        value = next((x for x in value if isinstance(x, str)), "")
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or ""
+    return _clean(value) if isinstance(value, str) else ""
+
+
+@functools.cache
+def _meta_keys() -> dict[str, tuple[str, ...]]:
+    """Meta tag keys per field, in priority order (seeds/fields_meta_keys.csv)."""
+    out: dict[str, list[str]] = {}
+    for r in seed_rows("fields_meta_keys"):
+        out.setdefault(r["field"], []).append(r["key"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+class _Page:
+    """What one pass over a parsed page collects: meta tags, JSON-LD, headings, bylines, times."""
+
+    def __init__(self, soup):
+        self.metas: dict[str, list[str]] = {}
+        self.ld: list[dict] = []
+        self.title_tag = ""
+        self.canonical = ""
+        self.lang = ""
+        self.h1s: list = []
+        self.times: list = []
+        self.itemprops: list = []
+        self.bylines: list = []
+        self.dated: list = []
+        self.rel_authors: list[str] = []
+        html_el = getattr(soup, "html", None) or soup.find("html")
+        if html_el is not None:
+            self.lang = str(html_el.get("lang") or html_el.get("xml:lang") or "")
+        for el in soup.find_all(True):
+            try:
+                self._visit(el)
+            except Exception:  # odd markup never stops the rest of the page
+                continue
+
+    def _visit(self, el) -> None:
+        name, attrs = el.name, el.attrs
+        if name == "meta":
+            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or attrs.get("http-equiv")
+            content = attrs.get("content")
+            if content is None:
+                content = attrs.get("value")
+            if isinstance(key, str) and isinstance(content, str) and content.strip():
+                self.metas.setdefault(key.strip().lower(), []).append(content.strip())
+            return
+        if name == "script":
+            if "ld+json" in str(attrs.get("type") or "").lower():
+                for obj in _ld_objects(el.string or el.get_text() or ""):
+                    _ld_nodes(obj, self.ld)
+            return
+        if name == "link":
+            rel = attrs.get("rel") or []
+            rel = [r.lower() for r in (rel if isinstance(rel, list) else [rel])]
+            if "canonical" in rel and not self.canonical:
+                self.canonical = str(attrs.get("href") or "").strip()
+            return
+        if name == "title":
+            if not self.title_tag and el.find_parent("svg") is None:
+                self.title_tag = _clean(el.get_text(" "))
+            return
+        if name == "h1":
+            self.h1s.append(el)
+        elif name == "time":
+            self.times.append(el)
+        elif name == "a":
+            rel = attrs.get("rel")
+            if rel and "author" in (rel if isinstance(rel, list) else [rel]):
+                self.rel_authors.append(_clean(el.get_text(" ")))
+        if "itemprop" in attrs:
+            self.itemprops.append(el)
+        cls = attrs.get("class")
+        marker = (" ".join(cls) if isinstance(cls, list) else str(cls or "")) + " " + str(attrs.get("id") or "")
+        if len(marker) > 1:
+            if len(self.bylines) < 20 and _BYLINE_CLASS.search(marker) and not _SKIP_CLASS.search(marker):
+                self.bylines.append(el)
+            if len(self.dated) < 30 and _DATE_CLASS.search(marker) and not _SKIP_CLASS.search(marker):
+                self.dated.append(el)
+
+    def meta(self, field: str) -> list[tuple[str, str]]:
+        """(key, value) pairs of the meta tags that may carry `field`, in priority order."""
+        return [(k, v) for k in _meta_keys().get(field, ()) for v in self.metas.get(k, ())]
+
+    def first_meta(self, field: str) -> str:
+        return next((_clean(v) for _, v in self.meta(field) if _clean(v)), "")
+
+
+def _ld_parts(page: _Page) -> tuple[list[dict], list[dict], list[dict], dict]:
+    """JSON-LD nodes split into (articles, pages, organisations/sites) plus an @id index."""
+    ids = {n["@id"]: n for n in page.ld if isinstance(n.get("@id"), str) and len(n) > 2}
+    arts, pages, orgs = [], [], []
+    for n in page.ld:
+        ts = _types(n)
+        if any(_ARTICLE_TYPE.search(t) for t in ts):
+            arts.append(n)
+        elif any(_PAGE_TYPE.search(t) for t in ts):
+            pages.append(n)
+        elif any(_ORG_TYPE.search(t) for t in ts):
+            orgs.append(n)
+    return arts, pages, orgs, ids
+
+
+def _host(url: str) -> str:
+    m = re.match(r"^(?:https?:)?//([^/:?#]+)", url or "", re.I)
+    return m[1].lower() if m else ""
+
+
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
+_LEGAL = frozenset("e v ev gmbh ag kg online de com net org at ch info eu uk co io fr it es nl pl".split())
+
+
+def _tokens(s: str) -> tuple[str, ...]:
+    """Folded word tokens, legal forms and TLDs dropped (to compare site names)."""
+    t = tuple(re.findall(r"[^\W_]+", _fold(s.translate(_TRANSLIT))))
+    core = tuple(x for x in t if x not in _LEGAL)
+    return core or t
+
+
+def _site_keys(names: list[str], url: str) -> list[tuple[str, ...]]:
+    """Token forms of the site's names and of its domain label (to recognise title suffixes)."""
+    keys = [_tokens(n) for n in names if n]
+    host = _host(url)
+    if host:
+        labels = [p for p in host.split(".") if p not in ("www", "m", "amp", "mobile")]
+        if len(labels) >= 2:
+            label = labels[-2] if len(labels[-2]) > 3 or len(labels) < 3 else labels[-3]
+            keys.append(tuple(label.split("-")))
+    out = []
+    for k in keys:
+        if len("".join(k)) >= 3 and k not in out:
+            out.append(k)
+    return out
+
+
+def _contains(seq: tuple, sub: tuple) -> bool:
+    n = len(sub)
+    return n > 0 and any(seq[i:i + n] == sub for i in range(len(seq) - n + 1))
+
+
+def _is_site(segment: str, keys: list[tuple[str, ...]], strict: bool = False) -> bool:
+    """Whether a title segment names the site (equal to, or containing, a site name or domain label)."""
+    t = _tokens(segment)
+    if not t:
+        return True
+    joined = "".join(t)
+    for k in keys:
+        if joined == "".join(k):
+            return True
+        if strict:
+            continue
+        if len(t) <= len(k) + 2 and _contains(t, k):
+            return True
+        if len(joined) >= 4 and _contains(k, t):
+            return True
+    return False
+
+
+_SITE_COLON = re.compile(r"^([^:]{2,40}?):\s+(.{8,})$")
+
+
+def strip_site_name(title: str, site_keys: list[str]) -> str:
+    """The title without leading/trailing segments that name the site (' | Site', 'Site - ')."""
+    title = _clean(title)
+    if not site_keys or not title:
+        return title
+    parts = _SEP.split(title)
+    seps = _SEP.findall(title)
+    lo, hi = 0, len(parts)
+    while hi - lo > 1 and _is_site(parts[hi - 1], site_keys):
+        hi -= 1
+    while hi - lo > 1 and _is_site(parts[lo], site_keys):
+        lo += 1
+    out = parts[lo]
+    for i in range(lo + 1, hi):
+        out += seps[i - 1] + parts[i]
+    m = _SITE_COLON.match(out)
+    if m and _is_site(m[1], site_keys, strict=True):
+        out = m[2]
+    return out.strip()
+
+
+_ARCHIVE_PREFIX = re.compile(r"^(?:https?:)?//web\.archive\.org/web/\d+[a-z_]*/", re.I)
+_KICKER_CLASS = re.compile(r"kicker|roofline|overline|dachzeile|topline|eyebrow|visually-hidden|sr-only|screen-reader|colon|label|category|rubric|toptitle|subtitle|supertitle|dachzeile|spitzmarke", re.I)
+_HEADLINE_CLASS = re.compile(r"headline|title|heading|entry|post|article|story", re.I)
+
+
+def _home_link(a, host: str) -> bool:
+    """Whether a link points at the site's home page (a logo/site-name header)."""
+    href = _ARCHIVE_PREFIX.sub("", str(a.get("href") or "").strip().lower())
+    if href in ("", "/", "./", "#", "index.html", "index.php", "/index.html", "/index.php"):
+        return True
+    h = _host(href)
+    return bool(h) and re.sub(r"^(?:https?:)?//[^/]+", "", href) in ("", "/", "/index.html", "/index.php") and (
+        not host or h.removeprefix("www.") == host.removeprefix("www.") or "archive.org" in host or not host)
+
+
+def _marker(el) -> str:
+    cls = el.get("class")
+    return (" ".join(cls) if isinstance(cls, list) else str(cls or "")) + " " + str(el.get("id") or "")
+
+
+def _h1_candidates(page: _Page, host: str) -> list[tuple[str, bool]]:
+    """(headline text, has a headline class) for the page's <h1>s, kickers and site-name headers removed."""
+    out = []
+    for h in page.h1s[:8]:
+        marker = _marker(h)
+        parent = h.parent
+        if parent is not None and parent.name not in ("body", "[document]"):
+            marker += " " + _marker(parent)
+        if _SITE_H1.search(marker) or _in_skipped(h):
+            continue
+        links = h.find_all("a", limit=3)
+        full = _clean(h.get_text(" "))
+        if len(links) == 1 and _home_link(links[0], host) and _clean(links[0].get_text(" ")) == full:
+            continue
+        parts = []
+        for c in h.children:
+            if getattr(c, "name", None) is None:
+                parts.append(_clean(str(c)))
+            elif not _KICKER_CLASS.search(_marker(c)):
+                parts.append(_clean(c.get_text(" ")))
+        text = _clean(" ".join(p for p in parts if p)) or full
+        if len(text) < 3 or not any(ch.isalpha() for ch in text):
+            continue
+        hint = bool(_HEADLINE_CLASS.search(marker)) or str(h.get("itemprop") or "").lower() == "headline" or any(
+            _HEADLINE_CLASS.search(_marker(c)) for c in h.find_all(True, limit=3))
+        out.append((text, hint))
+        if text != full:
+            out.append((full, False))
+    return out
+
+
+def _norm(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s)
+    s = re.sub("[\u2010-\u2015\u2212]", "-", s)
+    s = re.sub("[\"'`\u00ab\u00bb\u2018-\u201f\u2039\u203a]", '"', s)
+    return _WS.sub(" ", s.casefold()).strip(' "')
+
+
+def _forms(title: str, keys: list[str]) -> list[str]:
+    """A declared title, without site name, and every run of its segments (to match an <h1>)."""
+    parts = _SEP_MATCH.split(title)
+    seps = _SEP_MATCH.findall(title)
+    out = [title, strip_site_name(title, keys)]
+    n = len(parts)
+    if n > 1:
+        for i in range(n):
+            run = parts[i]
+            out.append(run)
+            for j in range(i + 1, min(n, i + 4)):
+                run += seps[j - 1] + parts[j]
+                out.append(run)
+    return [o.strip() for o in out if o.strip()]
+
+
+def _extends(longer: str, prefix: str) -> bool:
+    """Whether `longer` is `prefix` followed by more words (a truncated or shortened title)."""
+    return len(prefix) >= 8 and len(longer) > len(prefix) and longer.startswith(prefix) and not longer[len(prefix)].isalnum()
+
+
+def _pick_title(page: _Page, arts: list[dict], keys: list, host: str) -> str:
+    """The headline: an <h1> confirmed by meta/<title> or marked as headline, else cleaned meta, else <title>."""
+    metas = [_clean(v) for _, v in page.meta("title")]
+    lds = [_ld_text(a.get("headline") or a.get("name")) for a in arts]
+    props = [_clean(el.get("content") or el.get_text(" ")) for el in page.itemprops
+             if str(el.get("itemprop")).lower() == "headline"]
+    declared = [t for t in lds + props + metas if t and len(t) < 400]
+    tag = page.title_tag
+    h1s = [(h, hint) for h, hint in _h1_candidates(page, host) if len(h) < 400]
+    declared_forms = {_norm(f) for t in declared for f in _forms(t, keys)}
+    tag_forms = {_norm(f) for f in _forms(tag, keys)} if tag else set()
+    tag_clean = strip_site_name(tag, keys) if tag else ""
+    for forms in (declared_forms, tag_forms):
+        for h, _ in h1s:
+            nh = _norm(h)
+            if nh in forms and (len(h.split()) > 1 or nh == _norm(tag_clean) or nh in {_norm(d) for d in declared}):
+                return h
+    for h, _ in h1s:
+        nh = _norm(h)
+        if len(h.split()) > 1 and any(_extends(nh, k) for k in declared_forms | tag_forms):
+            return h
+    for h, hint in h1s:
+        if hint and len(h.split()) > 1 and not _is_site(h, keys):
+            return h
+    for t in declared:
+        cleaned = strip_site_name(t, keys)
+        if cleaned and not _is_site(cleaned, keys):
+            return tag_clean if _extends(_norm(tag_clean), _norm(cleaned)) else cleaned
+    if tag:
+        segs = _segments(tag_clean)
+        h1_norms = {_norm(_clean(h.get_text(" "))) for h in page.h1s[:8]}
+        rest = [s for s in segs if _norm(s) not in h1_norms and not _is_site(s, keys)]
+        if len(segs) > 1 and rest and len(rest) < len(segs):
+            return max(rest, key=len)
+        if tag_clean:
+            return tag_clean
+    return h1s[0][0] if h1s else ""
+
+
+def _pick_date(page: _Page, arts: list[dict], pages: list[dict], url: str, dayfirst: bool) -> tuple[dt.date | None, str]:
+    """The publication date and where it came from."""
+    for a in arts:
+        d = parse_input_date(_ld_text(a.get("datePublished")) or _ld_text(a.get("dateCreated")), dayfirst)
+        if d:
+            return d, "ld"
+    for k, v in page.meta("published"):
+        d = parse_input_date(v, dayfirst)
+        if d:
+            return d, "meta:" + k
+    for el in page.itemprops:
+        if str(el.get("itemprop")).lower() in ("datepublished", "datecreated"):
+            d = parse_input_date(el.get("content") or el.get("datetime") or el.get_text(" "), dayfirst)
+            if d:
+                return d, "itemprop"
+    for p in pages:
+        d = parse_input_date(_ld_text(p.get("datePublished")), dayfirst)
+        if d:
+            return d, "ld-page"
+    for el in page.times[:10]:
+        if el.has_attr("pubdate") or "publish" in " ".join(el.get("class") or []).lower():
+            d = parse_input_date(el.get("datetime") or el.get_text(" "), dayfirst)
+            if d:
+                return d, "time-pub"
+    d = url_date(url)
+    if d:
+        return d, "url"
+    for el in page.times[:3]:
+        if _in_skipped(el):
+            continue
+        d = parse_input_date(el.get("datetime") or el.get_text(" "), dayfirst)
+        if d:
+            return d, "time"
+    for el in page.dated:
+        if _in_skipped(el):
+            continue
+        text = _clean(el.get_text(" "))[:200]
+        d = find_date(text, dayfirst) if text else None
+        if d:
+            return d, "dated-el"
+    for a in arts + pages:
+        d = parse_input_date(_ld_text(a.get("dateModified")), dayfirst)
+        if d:
+            return d, "ld-modified"
+    for k, v in page.meta("modified"):
+        d = parse_input_date(v, dayfirst)
+        if d:
+            return d, "meta-modified"
+    return None, ""
+
+
+def _in_skipped(el) -> bool:
+    for i, p in enumerate(el.parents):
+        if i > 8 or p is None or p.name in ("body", "html"):
+            break
+        cls = p.get("class")
+        marker = (" ".join(cls) if isinstance(cls, list) else str(cls or "")) + " " + str(p.get("id") or "")
+        if _SKIP_CLASS.search(marker):
+            return True
+    return False
+
+
+def _pick_authors(page: _Page, arts: list[dict], ids: dict) -> list[str]:
+    """Author names: JSON-LD article author, then meta tags, itemprop, rel=author, byline elements."""
+    for a in arts:
+        names = normalize_authors(_ld_names(a.get("author") or a.get("creator"), ids))
+        if names:
+            return names
+    for k, v in page.meta("author"):
+        if k == "article:author" and re.match(r"https?:|www\.", v):
+            continue
+        names = normalize_authors([x for kk, x in page.meta("author") if kk == k])
+        if names:
+            return names
+    for i in ("1", "2"):
+        label = (page.metas.get("twitter:label" + i) or [""])[0]
+        data = (page.metas.get("twitter:data" + i) or [""])[0]
+        if label and data and _AUTHOR_LABEL.search(label):
+            names = normalize_authors(data)
+            if names:
+                return names
+    for el in page.itemprops:
+        if str(el.get("itemprop")).lower() in ("author", "creator") and not _in_skipped(el):
+            inner = el.find(attrs={"itemprop": "name"})
+            src = inner if inner is not None else el
+            names = normalize_authors(src.get("content") or _clean(src.get_text(" ")))
+            if names:
+                return names
+    names = normalize_authors(page.rel_authors[:3])
+    if names:
+        return names
+    for el in page.bylines:
+        text = _clean(el.get_text(" "))
+        if 2 < len(text) <= 80 and not _in_skipped(el):
+            names = normalize_authors(text)
+            if names:
+                return names
+    return []
+
+
+def html_metadata(soup) -> dict:
+    """Metadata a parsed page declares: title, authors, published_at, source_name, section, url, language."""
+    try:
+        return _html_metadata(soup)
+    except Exception:  # never let odd markup stop a document
+        return {}
+
+
+def _html_metadata(soup) -> dict:
+    page = _Page(soup)
+    arts, pages, orgs, ids = _ld_parts(page)
+    out: dict = {}
+    url = page.canonical if page.canonical.startswith("http") else ""
+    url = url or page.first_meta("url") or next((_ld_text(a.get("url")) for a in arts if _ld_text(a.get("url"))), "")
+    if url.startswith("http"):
+        out["url"] = url
+    site = page.first_meta("source_name")
+    publishers = [n for a in arts for n in _ld_names(a.get("publisher"), ids)]
+    site = site or (publishers[0] if publishers else "") or next((_ld_text(o.get("name")) for o in orgs if _ld_text(o.get("name"))), "")
+    if site:
+        out["source_name"] = site
+    lang = page.lang or page.first_meta("language")
+    m = _LANG.match(lang.strip()) if lang else None
+    if m:
+        out["language"] = m[1].lower()
+    keys = _site_keys([site] + publishers + [page.first_meta("source_name")], url)
+    title = _pick_title(page, arts, keys, _host(url))
+    if title:
+        out["title"] = title
+    authors = _pick_authors(page, arts, ids)
+    if authors:
+        out["authors"] = authors
+    day, origin = _pick_date(page, arts, pages, url, dayfirst=out.get("language") != "en")
+    if day:
+        out["published_at"] = day.isoformat()
+        out["_date_src"] = origin
+    section = page.first_meta("section") or next((_ld_text(a.get("articleSection")) for a in arts if _ld_text(a.get("articleSection"))), "")
+    if section:
+        out["section"] = section
+    return out
+
+
+# ---------------------------------------------------------------- merge
+
+
+def clean_title(title, source_name: str | None = None, url: str | None = None) -> str | None:
+    """A title with collapsed whitespace and without a trailing/leading site name."""
+    t = _clean(title)
+    if not t:
+        return None
+    return strip_site_name(t, _site_keys([source_name or ""], url or "")) or t
+
+
+def resolve_fields(meta: dict, cleaned: CleanDoc) -> dict:
+    """title, authors, section, source_name, url, published_at, published_at_origin."""
+    meta = meta or {}
+    page = cleaned.meta or {}
+    source_name = _clean(meta.get("source_name")) or _clean(page.get("source_name")) or _clean(cleaned.source_name) or None
+    url = _clean(meta.get("url")) or _clean(page.get("url")) or None
+    title = None
+    for t in (meta.get("title"), page.get("title"), cleaned.title):
+        title = clean_title(t, source_name, url)
+        if title:
+            break
+    authors = []
+    for a in (meta.get("authors"), page.get("authors"), cleaned.authors):
+        authors = normalize_authors(a) if a else []
+        if authors:
+            break
+    published, origin = parse_input_date(meta.get("published_at")), "input"
+    if published is None:
+        dayfirst = (page.get("language") or meta.get("language")) != "en"
+        for v in (page.get("published_at"), cleaned.published_raw):
+            published = parse_input_date(v, dayfirst)
+            if published:
+                break
+        origin = "text"
+    if published is None:
+        published, origin = url_date(url), "text"
+    return {
+        "title": title,
+        "authors": authors,
+        "section": _clean(meta.get("section")) or _clean(page.get("section")) or _clean(cleaned.section) or None,
+        "source_name": source_name,
+        "url": url,
+        "published_at": published,
+        "published_at_origin": origin if published else None,
+    }

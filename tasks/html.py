@@ -1,0 +1,163 @@
+"""HTML -> text blocks in document order, with the structural signals the line classifier reads."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SKIP = frozenset("script style noscript template svg math iframe object embed select option button "
+                 "input textarea canvas video audio map".split())
+BLOCK = frozenset("p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd table thead tbody tfoot tr td th blockquote pre "
+                  "article section main header footer aside nav figure figcaption address br hr form fieldset "
+                  "legend caption center body html details summary menu title".split())
+HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+PRUNE_TAGS = {"nav": "nav", "aside": "related", "footer": "footer", "header": "nav", "menu": "nav"}
+NEVER_PRUNE = frozenset("html body main article".split())
+_SPACE = re.compile(r"\s+")
+_JUNK_ATTR = re.compile(
+    r"(?<![a-z])(?:(?P<comment>comments?|disqus|respond|reply)|(?P<share>share|sharing|social|sociable|addthis)"
+    r"|(?P<related>related|recommend\w*|outbrain|taboola|more-?stories|most-?popular|read-?more|trending"
+    r"|sidebar|side-?bar|teaser)|(?P<ad>ads?|advert\w*|sponsor\w*|dfp|banner|gpt)"
+    r"|(?P<subscribe>newsletter|subscri\w*|paywall|signup|sign-up|regwall)|(?P<other>cookie\w*|consent|gdpr|popup|modal)"
+    r"|(?P<footer>footer|copyright)|(?P<nav>nav|navbar|navigation|menu|breadcrumbs?|masthead|skip-?link|topbar|toolbar"
+    r"|pagination|pager|tags?|tag-?list))(?![a-z])", re.I)
+
+
+_CONTENT_ATTR = re.compile(r"article|body|content|entry|main|post|story|text|hentry|column|shadow", re.I)
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of text between block-level boundaries."""
+    text: str
+    link_chars: int
+    tag: str
+    heading: bool
+    item: bool
+    pruned: tuple[str, str] | None
+
+
+def parse(html: str):
+    """The page parsed once with BeautifulSoup + lxml."""
+    from bs4 import BeautifulSoup
+    return BeautifulSoup(html, "lxml")
+
+
+def _junk_kind(el) -> tuple[str, str] | None:
+    """(kind, reason) when an element's tag, class or id marks it as page furniture."""
+    name = el.name
+    if name in NEVER_PRUNE:
+        return None
+    if name in PRUNE_TAGS:
+        return PRUNE_TAGS[name], "html: <%s>" % name
+    attrs = el.attrs
+    if not attrs:
+        return None
+    cls = attrs.get("class")
+    key = (" ".join(cls) if isinstance(cls, list) else str(cls or "")) + " " + str(attrs.get("id") or "")
+    if attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
+        return "nav", "html: role=%s" % attrs.get("role")
+    if not key.strip():
+        return None
+    key = key.replace("_", "-")
+    m = _JUNK_ATTR.search(key)
+    if not m or _CONTENT_ATTR.search(key):
+        return None
+    return m.lastgroup, "html: %s '%s'" % (m.lastgroup, m.group(0)[:30])
+
+
+def blocks(soup) -> list[Block]:
+    """Text blocks of the page in document order (iterative walk: deep nesting cannot overflow)."""
+    from bs4 import Comment, NavigableString
+    from bs4.element import Declaration, Doctype, ProcessingInstruction
+    skip_strings = (Comment, Declaration, Doctype, ProcessingInstruction)
+    out: list[Block] = []
+    parts: list[str] = []
+    state = {"link": 0, "heading": 0, "item": 0, "caption": 0}
+    cur = {"links": 0, "tag": "", "heading": False, "item": False}
+    pruned: list[tuple[str, str]] = []
+    total_text = max(1, len(soup.get_text()) if soup is not None else 1)
+
+    def flush():
+        if parts:
+            text = _SPACE.sub(" ", "".join(parts)).strip()
+            if text:
+                p = pruned[-1] if pruned else None
+                if p is None and state["caption"]:
+                    p = ("caption", "html: <figcaption>")
+                out.append(Block(text, cur["links"], cur["tag"], cur["heading"], cur["item"], p))
+            parts.clear()
+        cur["links"] = 0
+        cur["heading"] = bool(state["heading"])
+        cur["item"] = bool(state["item"])
+
+    stack: list = [(soup, False, None)]
+    while stack:
+        node, leaving, info = stack.pop()
+        if leaving:
+            name = node.name
+            if name in BLOCK:
+                flush()
+            if name == "a":
+                state["link"] -= 1
+            elif name in HEADINGS:
+                state["heading"] -= 1
+            elif name == "li":
+                state["item"] -= 1
+            elif name == "figcaption":
+                state["caption"] -= 1
+            if info is not None:
+                flush()
+                pruned.pop()
+            continue
+        if isinstance(node, NavigableString):
+            if isinstance(node, skip_strings):
+                continue
+            s = str(node)
+            if not parts:
+                cur["tag"] = node.parent.name if node.parent is not None else ""
+                cur["heading"] = bool(state["heading"])
+                cur["item"] = bool(state["item"])
+            parts.append(s)
+            if state["link"]:
+                cur["links"] += len(s.strip())
+            continue
+        name = node.name
+        if name == "title":
+            text = node.get_text()
+            if len(text) >= 400 and "<" in text:  # a <title> left open swallowed the page
+                stack.append((parse(text), False, None))
+            continue
+        if name in SKIP:
+            continue
+        junk = _junk_kind(node) if name is not None and name != "[document]" else None
+        if junk is not None and len(node.get_text()) > 0.6 * total_text:
+            junk = None  # a wrapper holding most of the page is not furniture
+        if name in BLOCK or junk is not None:
+            flush()
+        if name == "a":
+            state["link"] += 1
+        elif name in HEADINGS:
+            state["heading"] += 1
+        elif name == "li":
+            state["item"] += 1
+        elif name == "figcaption":
+            state["caption"] += 1
+        if junk is not None:
+            pruned.append(junk)
+        if name in HEADINGS or name == "li":
+            cur["heading"] = bool(state["heading"])
+            cur["item"] = bool(state["item"])
+        stack.append((node, True, junk))
+        children = getattr(node, "contents", None)
+        if children:
+            stack.extend((c, False, None) for c in reversed(children))
+    flush()
+    return out
+
+
+def strip_tags(html: str) -> str:
+    """A crude tag-stripping fallback for pages the parser cannot handle."""
+    html = re.sub(r"(?is)<(script|style|noscript)\b.*?</\1\s*>", " ", html)
+    text = re.sub(r"(?s)<[^>]*>", "\n", html)
+    import html as _html
+    return "\n".join(s for s in (_SPACE.sub(" ", _html.unescape(t)).strip() for t in text.split("\n")) if s)

@@ -1,0 +1,45 @@
+"""One writer per lake: an advisory file lock the OS releases when the process dies."""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sys
+import time
+from pathlib import Path
+
+LOCK_NAME = ".newslake.lock"
+
+
+class LakeBusy(RuntimeError):
+    """Another run held the lake for longer than we were willing to wait."""
+
+
+@contextlib.contextmanager
+def lake_lock(lake: str | os.PathLike, timeout_s: float = 600.0, poll_s: float = 0.2):
+    """Hold the lake's write lock; wait up to timeout_s for another run to finish."""
+    Path(lake).mkdir(parents=True, exist_ok=True)
+    path = Path(lake) / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout_s
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LakeBusy(f"another newslake run holds {path}; gave up after {timeout_s:.0f} s") from None
+                if not told:
+                    print(f"newslake: another run is writing to {lake}; waiting up to {timeout_s:.0f} s ...",
+                          file=sys.stderr, flush=True)
+                    told = True
+                time.sleep(poll_s)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield path
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

@@ -1,0 +1,199 @@
+"""Models stage: build the DuckDB database from the landed Parquet and the SQL models in sql/.
+
+The database is built in a temporary file next to the published one and swapped in with
+os.replace, so readers always see the last complete snapshot and are never blocked. It is
+written with STORAGE_VERSION v1.4.0 so DuckDB 1.x clients can open it too.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from tasks import land
+from tasks.config import SEEDS_DIR, SQL_DIR
+from tasks.schema import TABLES
+
+DB_NAME = "newslake.duckdb"
+STORAGE_VERSION = "v1.4.0"
+MODEL_SCHEMAS_EXCLUDED = {"tests"}
+
+
+class ModelError(RuntimeError):
+    """A SQL model failed to build or a SQL data test returned failing rows."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """One SQL model: sql/<schema>/<name>.sql becomes table <schema>.<name>."""
+    schema: str
+    name: str
+    path: Path
+    sql: str
+    reads: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def table(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> list[tuple]:
+    """Run one statement and fetch its whole result (DuckDB 2.0 wants results finished)."""
+    return con.execute(query, params).fetchall() if params is not None else con.execute(query).fetchall()
+
+
+def database_path(lake: str | os.PathLike) -> Path:
+    return Path(lake) / DB_NAME
+
+
+def read_sql(path: Path) -> str:
+    """The statement in a model file, without comments' trailing semicolons."""
+    return path.read_text(encoding="utf-8").strip().rstrip(";").strip()
+
+
+def referenced_tables(con: duckdb.DuckDBPyConnection, sql: str) -> set[str]:
+    """schema.table names a select statement reads, from DuckDB's own parse tree."""
+    tree = json.loads(run_sql(con, "select json_serialize_sql(?::varchar)", [sql])[0][0])
+    if tree.get("error"):
+        raise ModelError(f"cannot parse SQL: {tree.get('error_message')}")
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "BASE_TABLE" and node.get("schema_name"):
+                found.add(f"{node['schema_name']}.{node['table_name']}".lower())
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(tree)
+    return found
+
+
+def discover_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[Model]:
+    """Every model under sql/<schema>/, in dependency order (derived from the SQL itself)."""
+    models = {}
+    for path in sorted(sql_dir.glob("*/*.sql")):
+        schema = path.parent.name
+        if schema in MODEL_SCHEMAS_EXCLUDED:
+            continue
+        sql = read_sql(path)
+        try:
+            reads = frozenset(referenced_tables(con, sql))
+        except ModelError as exc:
+            raise ModelError(f"{path.relative_to(sql_dir)}: {exc}") from None
+        model = Model(schema, path.stem, path, sql, reads)
+        models[model.table] = model
+    graph = {t: {d for d in m.reads if d in models and d != t} for t, m in models.items()}
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as exc:
+        raise ModelError(f"SQL models depend on each other in a cycle: {exc.args[1]}") from exc
+    return [models[t] for t in order]
+
+
+def data_tests(sql_dir: Path = SQL_DIR) -> list[tuple[str, str]]:
+    """(name, sql) of every SQL data test: a select returning the failing rows."""
+    return [(p.stem, read_sql(p)) for p in sorted((sql_dir / "tests").glob("*.sql"))]
+
+
+def load_landing(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike) -> dict[str, int]:
+    """Tables landing.<name> from the committed Parquet of every run (with _run_id)."""
+    run_sql(con, "create schema if not exists landing")
+    runs = set(land.committed_runs(lake))
+    counts = {}
+    for name, schema in TABLES.items():
+        files = sorted(str(p) for p in (land.parquet_dir(lake) / name).glob("run-*/part-*.parquet")
+                       if p.parent.name[4:] in runs)
+        if files:
+            run_sql(con,
+                f"create table landing.{name} as select * exclude (filename), "
+                "regexp_extract(filename, 'run-([^/\\\\]+)[/\\\\]part-', 1) as _run_id "
+                "from read_parquet(?, filename = true, union_by_name = true)", [files])
+        else:
+            empty = schema.append(pa.field("_run_id", pa.string())).empty_table()
+            con.register("_empty", empty)
+            run_sql(con, f"create table landing.{name} as select * from _empty")
+            con.unregister("_empty")
+        counts[name] = run_sql(con, f"select count(*) from landing.{name}")[0][0]
+    return counts
+
+
+def load_seeds(con: duckdb.DuckDBPyConnection, seeds_dir: Path = SEEDS_DIR) -> list[str]:
+    """Every seeds/*.csv as table seeds.<stem>, so SQL models can use the reference data."""
+    run_sql(con, "create schema if not exists seeds")
+    names = []
+    for path in sorted(seeds_dir.glob("*.csv")):
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", path.stem):
+            continue
+        run_sql(con, f"create table seeds.{path.stem} as select * from read_csv(?, header = true, "
+                    "all_varchar = true)", [str(path)])
+        names.append(path.stem)
+    return names
+
+
+def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> dict[str, int]:
+    """Create every model table in dependency order; returns row counts."""
+    counts = {}
+    for m in discover_models(con, sql_dir):
+        run_sql(con, f"create schema if not exists {m.schema}")
+        try:
+            run_sql(con, f"create or replace table {m.table} as\n{m.sql}")
+        except duckdb.Error as exc:
+            raise ModelError(f"model {m.table} ({m.path.name}) failed: {exc}") from exc
+        counts[m.table] = run_sql(con, f"select count(*) from {m.table}")[0][0]
+    return counts
+
+
+def run_data_tests(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
+    """Names and first failing rows of the SQL data tests that returned rows."""
+    failures = []
+    for name, sql in data_tests(sql_dir):
+        rows = run_sql(con, f"select * from ({sql}) limit 5")
+        if rows:
+            failures.append(f"{name}: {rows[:3]}")
+    return failures
+
+
+def build_database(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR) -> dict[str, int]:
+    """Build the whole database off to the side, test it, then swap it in atomically."""
+    final = database_path(lake)
+    tmp = final.with_name(f".{DB_NAME}.{run_id}.tmp")
+    for stale in final.parent.glob(f".{DB_NAME}.*.tmp*"):
+        stale.unlink(missing_ok=True)
+    con = duckdb.connect()
+    try:
+        run_sql(con, "attach ? as lake (storage_version '" + STORAGE_VERSION + "')", [str(tmp)])
+        run_sql(con, "use lake")
+        load_landing(con, lake)
+        load_seeds(con)
+        counts = run_models(con, sql_dir)
+        failures = run_data_tests(con, sql_dir)
+        if failures:
+            raise ModelError("SQL data tests failed: " + "; ".join(failures))
+        run_sql(con, "drop schema landing cascade")
+        run_sql(con, "checkpoint")
+        run_sql(con, "use memory")
+        run_sql(con, "detach lake")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        raise
+    con.close()
+    _fsync(tmp)
+    os.replace(tmp, final)
+    return counts
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())

@@ -1,0 +1,159 @@
+"""The SQL models behind marts.event_records and marts.events, on synthetic staging rows."""
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from tasks import models
+from tasks.config import SQL_DIR
+from tasks.schema import DOCUMENTS, ENTITIES, EVENT_CANDIDATES
+
+FIXTURE = Path(__file__).parent / "fixtures" / "marts" / "seeds_like.json"
+CANDIDATE_FIELDS = ("doc_id", "candidate_no", "event_type", "actor1", "actor2", "location", "location_country",
+                    "event_date", "event_date_raw", "date_precision", "is_main", "is_background")
+
+
+def _date(value):
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _documents(rows):
+    base = {f.name: None for f in DOCUMENTS}
+    out = []
+    for r in rows:
+        d = dict(base, **r, source_uri=f"/in/{r['doc_id']}.txt", language="en", authors=[])
+        d["published_at"] = _date(d["published_at"])
+        out.append(d)
+    return pa.Table.from_pylist(out, schema=DOCUMENTS)
+
+
+def _candidates(rows):
+    base = {f.name: None for f in EVENT_CANDIDATES}
+    out = []
+    for r in rows:
+        c = dict(base, **dict(zip(CANDIDATE_FIELDS, r)), sentence_id=0, evidence="...", confidence=0.8)
+        c["event_date"] = _date(c["event_date"])
+        out.append(c)
+    return pa.Table.from_pylist(out, schema=EVENT_CANDIDATES)
+
+
+def build(tmp_path, documents, candidates):
+    """An in-memory database with the staging tables, the seeds and the marts models built."""
+    sql_dir = tmp_path / "sql"
+    for schema in ("intermediate", "marts"):
+        shutil.copytree(SQL_DIR / schema, sql_dir / schema)
+    (sql_dir / "tests").mkdir()
+    for test in SQL_DIR.glob("tests/marts_*.sql"):
+        shutil.copy(test, sql_dir / "tests" / test.name)
+    con = duckdb.connect()
+    con.execute("create schema staging")
+    for name, table in (("documents", _documents(documents)), ("event_candidates", _candidates(candidates)),
+                        ("entities", ENTITIES.empty_table())):
+        con.register("_t", table)
+        con.execute(f"create table staging.{name} as select * from _t")
+        con.unregister("_t")
+    models.load_seeds(con)
+    models.run_models(con, sql_dir)
+    return con, models.run_data_tests(con, sql_dir)
+
+
+def fetch(con, sql):
+    cur = con.execute(sql)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+@pytest.fixture(scope="module")
+def fixture_rows():
+    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory, fixture_rows):
+    con, failures = build(tmp_path_factory.mktemp("marts"), fixture_rows["documents"], fixture_rows["candidates"])
+    records = {r["record_id"]: r for r in fetch(con, "select * from marts.event_records")}
+    events = {e["event_id"]: e for e in fetch(con, "select * from marts.events")}
+    return records, events, failures
+
+
+def event_of(lake, record_id):
+    records, events, _ = lake
+    return events[records[record_id]["event_id"]]
+
+
+def test_sql_data_tests_pass(lake):
+    assert lake[2] == []
+
+
+def test_one_record_per_candidate_with_contract_columns(lake, fixture_rows):
+    records = lake[0]
+    assert len(records) == len(fixture_rows["candidates"])
+    assert records["d003-0"]["source_name"] == "Reuters"
+    assert records["d003-0"]["event_type"] == "CONSULT"
+
+
+def test_moscow_putin_merges_four_sources_and_flags_the_date_conflict(lake):
+    event = event_of(lake, "d003-0")
+    members = {r for r, rec in lake[0].items() if rec["event_id"] == event["event_id"]}
+    assert {"d001-0", "d002-0", "d003-0", "d004-1"} <= members
+    assert event["date_conflict"] is True
+    assert {"2022-04-25", "2022-04-26"} <= set(event["date_values"])
+    assert event["event_date"] == dt.date(2022, 4, 26)
+    assert event["location"] == "Moscow"
+    assert event["location_conflict"] is False
+
+
+def test_kazan_2024_stays_apart_from_moscow_2022(lake):
+    kazan = event_of(lake, "d000-0")
+    assert kazan["event_id"] != event_of(lake, "d003-0")["event_id"]
+    assert kazan["doc_ids"] == ["d000"]
+
+
+def test_lavrov_and_zelenskyy_meetings_are_their_own_events(lake):
+    lavrov = {event_of(lake, r)["event_id"] for r in ("d001-1", "d002-1", "d003-1", "d004-0")}
+    kyiv = {event_of(lake, r)["event_id"] for r in ("d001-2", "d004-2")}
+    assert len(lavrov) == 1 and len(kyiv) == 1
+    assert lavrov.isdisjoint(kyiv)
+    assert event_of(lake, "d003-0")["event_id"] not in lavrov | kyiv
+    assert event_of(lake, "d002-1")["n_sources"] == 4
+
+
+def test_background_records_join_only_events_of_their_own_date(lake):
+    assert event_of(lake, "d000-1")["event_id"] == event_of(lake, "d003-0")["event_id"]  # "in April 2022"
+    undated = event_of(lake, "d000-2")
+    assert undated["n_records"] == 1
+
+
+def test_similar_documents_merge_their_main_records(lake):
+    assert event_of(lake, "d005-0")["event_id"] == event_of(lake, "d006-0")["event_id"]
+    assert event_of(lake, "d007-0")["event_id"] != event_of(lake, "d005-0")["event_id"]
+
+
+def test_event_ids_are_stable_when_unrelated_articles_arrive(tmp_path, fixture_rows, lake):
+    docs = [d for d in fixture_rows["documents"] if d["doc_id"] in ("d000", "d002", "d003")]
+    cands = [c for c in fixture_rows["candidates"] if c[0] in ("d000", "d002", "d003")]
+    con, failures = build(tmp_path, docs, cands)
+    assert failures == []
+    small = dict(con.execute("select record_id, event_id from marts.event_records").fetchall())
+    assert small["d000-0"] == lake[0]["d000-0"]["event_id"]
+    assert small["d002-0"] == small["d003-0"]
+
+
+@pytest.mark.parametrize("published_at, event_date, raw", [
+    (None, "2022-10-24", "October 24"),  # year guessed wrong from an unknown publication date
+    (None, None, None),  # nothing known but the place
+])
+def test_kazan_without_a_sure_year_still_splits_on_the_place(tmp_path, fixture_rows, published_at, event_date, raw):
+    docs = [dict(d, published_at=published_at, published_at_origin=None) if d["doc_id"] == "d000" else d
+            for d in fixture_rows["documents"]]
+    cands = [[*c[:7], event_date, raw, "day" if event_date else None, *c[10:]] if c[:2] == ["d000", 0] else c
+             for c in fixture_rows["candidates"]]
+    con, failures = build(tmp_path, docs, cands)
+    assert failures == []
+    ids = dict(con.execute("select record_id, event_id from marts.event_records").fetchall())
+    assert ids["d000-0"] != ids["d003-0"]
+    assert ids["d002-0"] == ids["d003-0"]
