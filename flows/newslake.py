@@ -72,7 +72,7 @@ def process_batch(batch_no: int, docs: list, executor: Executor, settings: Setti
     for fut in futures:
         res: pipeline.ChunkResult = fut.result()
         for name, table in res.tables.items():
-            writer.write(name, table)
+            writer.write(name, table, batch_no)
         stats["documents"] += res.tables["documents"].num_rows
         stats["languages"].update(res.languages)
         stats["timings"].update(res.timings)
@@ -82,12 +82,11 @@ def process_batch(batch_no: int, docs: list, executor: Executor, settings: Setti
     return stats
 
 
-@task(name="land-ledger", cache_policy=NO_CACHE)
-def land_ledger(rows: list[LedgerRow], writer: land.RunWriter) -> None:
-    """Write this run's ledger and publish every table of the run into the lake."""
-    writer.write("files", summary.ledger_table(rows))
-    writer.publish()
-    get_run_logger().info("published run %s: %s", writer.run_id, writer.rows)
+@task(name="land", task_run_name="land batch {batch_no}", cache_policy=NO_CACHE)
+def land_batch(batch_no: int, rows: list[LedgerRow], writer: land.RunWriter) -> None:
+    """Commit a batch: its staged Parquet parts into the lake, then its ledger rows."""
+    writer.commit(batch_no, summary.ledger_table(rows))
+    get_run_logger().info("batch %d committed: %d ledger rows", batch_no, len(rows))
 
 
 @task(name="models", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
@@ -122,16 +121,17 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
             for batch_no, batch in enumerate(_batched(entries, FILES_PER_BATCH), 1):
                 got = ingest_batch(batch_no, batch, led, manifest_meta, manifest_reasons, run_id,
                                    settings.max_file_bytes)
-                rows.extend(got.rows)
                 if got.docs:
                     s = process_batch(batch_no, got.docs, executor, settings, run_id, writer)
+                    summary.mark_failures(got.rows, s["failures"])
                     for k in ("documents", "failures"):
                         stats[k] += s[k]
                     stats["languages"].update(s["languages"])
                     stats["timings"].update(s["timings"])
+                land_batch(batch_no, got.rows, writer)
+                rows.extend(got.rows)
                 advance(len(batch))
-        summary.mark_failures(rows, stats["failures"])
-        land_ledger(rows, writer)
+        writer.close()
         counts = build_models(settings.lake, run_id)
         result = summary.run_summary(settings.lake, run_id, rows, stats, counts,
                                      time.perf_counter() - started)

@@ -290,6 +290,44 @@ def _revise(seq: list[Unit]) -> None:
             u.cls = "good"
 
 
+MAIN_GAP = 3  # junk units that end a cluster of good paragraphs
+FAR_GAP = 8  # a cluster this far from the main text ...
+MINOR_SHARE = 0.2  # ... and this small beside it is a teaser, bio or stray box
+
+
+def _main_zone(seq: list[Unit]) -> None:
+    """Keep the article's clusters of good paragraphs; small clusters far from the main text are junk."""
+    clusters: list[list[int]] = []
+    gap = MAIN_GAP + 1
+    for i, u in enumerate(seq):
+        if u.cls == "good" and u.kind is None:
+            if gap > MAIN_GAP or not clusters:
+                clusters.append([])
+            clusters[-1].append(i)
+            gap = 0
+        else:
+            gap += 1
+    if len(clusters) < 2:
+        return
+    mass = [sum(len(seq[i].text) for i in c) for c in clusters]
+    m = max(range(len(clusters)), key=mass.__getitem__)
+    keep = {m}
+    for direction in (-1, 1):  # grow outwards from the main cluster while pieces stay near or big
+        j, edge = m + direction, clusters[m]
+        while 0 <= j < len(clusters):
+            c = clusters[j]
+            dist = (edge[0] - c[-1]) if direction < 0 else (c[0] - edge[-1])
+            if dist <= FAR_GAP or mass[j] >= MINOR_SHARE * mass[m]:
+                keep.add(j)
+                edge = c
+            j += direction
+    for j, c in enumerate(clusters):
+        if j not in keep:
+            for i in c:
+                seq[i].cls = "bad"
+                seq[i].reason = "junk: away from the main text"
+
+
 def _headline_like(u: Unit) -> bool:
     return (not u.bullet and u.kind is None and 3 <= u.words <= 40 and 15 <= len(u.text) <= 300
             and not u.text.endswith((".", ":", ";", ",")))
@@ -412,6 +450,7 @@ def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None
             for u in seq:
                 u.cls = "good" if u.cf == "neargood" else u.cf
             _revise(seq)
+        _main_zone(seq)
     fields: dict = {"title": None, "authors": [], "section": None, "source_name": None, "published_raw": None}
 
     title = _find_title(units, seq, title_hint)

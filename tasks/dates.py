@@ -123,11 +123,11 @@ def _relative(s: int, e: int, raw: str, g: dict) -> DateExpr:
         off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[word]
         return DateExpr(s, e, raw, "relative", offset_days=off, unit="day")
     if g["unit"]:
-        n = int(g["num"]) if g["num"].isdigit() else NUMBERS.get(g["num"].split()[-1], 1)
-        return DateExpr(s, e, raw, "relative", offset_days=-n * UNIT_DAYS[g["unit"]], unit=g["unit"])
+        n = int(g["num"]) if g["num"].isdigit() else NUMBERS.get(g["num"].split()[-1].lower(), 1)
+        return DateExpr(s, e, raw, "relative", offset_days=-n * UNIT_DAYS[g["unit"].lower()], unit=g["unit"].lower())
     if g["unit2"]:
-        return DateExpr(s, e, raw, "relative", offset_days=0, unit=g["unit2"], which="this")
-    unit = g["unit3"]
+        return DateExpr(s, e, raw, "relative", offset_days=0, unit=g["unit2"].lower(), which="this")
+    unit = g["unit3"].lower()
     which = g["which"].lower()
     if unit in ("night", "morning", "afternoon", "evening"):
         return DateExpr(s, e, raw, "relative", offset_days=-1 if which == "last" else 0, unit="day")
@@ -198,25 +198,28 @@ def is_future(sentence: str) -> bool:
 def infer_published(exprs: list[DateExpr], sentences_future: list[bool], today: dt.date | None = None) -> dt.date | None:
     """A publication date guessed from the dates a text mentions (None when nothing pins the year).
 
-    exprs are the document's expressions with their sentence's tense alongside (sentences_future).
-    Evidence, strongest first: full dates (latest wins), month-day with a matching weekday
-    (the candidate year nearest the years mentioned), month-day in a text that names a year.
+    exprs come with their sentence's tense (sentences_future). Anchors are full dates and month-days
+    whose weekday fits one year (the first such year not before the latest year mentioned, else the
+    latest past one): 'Tuesday April 26' => 2022 after a mention of 2019. The latest anchor wins; an
+    anchor in a future-tense sentence puts publication the day before it.
     """
     today = today or dt.date.today()
-    full = [x for x in exprs if x.kind == "full" and _safe(x.year, x.month, x.day)]
     years = [x.year for x in exprs if x.kind in ("year", "monthyear", "full") and x.year <= today.year]
-    if full:
-        best = max(full, key=lambda x: (x.year, x.month, x.day))
-        return _safe(best.year, best.month, best.day)
     floor = max(years) if years else None
+    anchors: list[tuple[dt.date, bool]] = []
     for x, fut in zip(exprs, sentences_future):
-        if x.kind == "monthday" and x.weekday is not None:
+        if x.kind == "full":
+            d = _safe(x.year, x.month, x.day)
+            if d and (x.weekday is None or d.weekday() == x.weekday):
+                anchors.append((d, fut))
+        elif x.kind == "monthday" and x.weekday is not None:
             fits = [y for y in range(today.year, 1990, -1)
                     if (d := _safe(y, x.month, x.day)) and d.weekday() == x.weekday]
             if floor:
-                later = [y for y in fits if y >= floor]
-                fits = sorted(later)[:1] or fits
+                fits = sorted(y for y in fits if y >= floor)[:1] or fits
             if fits:
-                d = _safe(fits[0], x.month, x.day)
-                return d - dt.timedelta(days=1) if fut else d
-    return None
+                anchors.append((_safe(fits[0], x.month, x.day), fut))
+    if not anchors:
+        return None
+    d, fut = max(anchors)
+    return d - dt.timedelta(days=1) if fut else d

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tasks import gazetteer as gz
 from tasks.config import seed_rows
 
 UPPER = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper()) + "Α-ΩА-ЯЁЄІЇҐ"
-_TOKEN = rf"(?:[{UPPER}][\w'’\-]*(?:\.(?=[ \u00a0]?[{UPPER}]|\s)|(?<=\b[{UPPER}])\.)?|\d+[A-Za-z]*(?=[ \u00a0][{UPPER}]))"
+_TOKEN = rf"(?:(?:[{UPPER}]\.){{2,}}|(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Rev|Jr|Sr)\.|[{UPPER}]\.(?=[ \u00a0][{UPPER}])|[{UPPER}][\w'’\-]*|\d+[A-Za-z]*(?=[ \u00a0][{UPPER}]))"
 _LINK = r"(?:[ \u00a0](?:of(?:[ \u00a0]the)?|de|da|del|der|van|von|bin|ibn|al|el|le|la|du|dos|das|di)(?=[ \u00a0][{UP}]))?" \
         .replace("{UP}", UPPER)
 SPAN = re.compile(rf"(?<![\w'’\-]){_TOKEN}(?:{_LINK}[ \u00a0]{_TOKEN}|-{_TOKEN})*")
@@ -17,6 +17,8 @@ SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*[ \u00a0\t]+(?=[\"“‘'(\[]?["
 ABBREVIATIONS = frozenset("mr mrs ms dr st gen sen rep gov lt col sgt capt prof rev jr sr inc co corp ltd no vs jan feb mar "
                           "apr jun jul aug sep sept oct nov dec u.s u.n u.k e.u p.m a.m mt ft fig st".split())
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|to|from|of|outside|inside|across|around|into|toward|towards)[ \u00a0]+$", re.I)
+MIN_BARE_CITY = 100000  # smaller towns count as places only after 'in', 'at', 'near' ...
 
 
 @dataclass(slots=True)
@@ -34,7 +36,7 @@ class Mention:
     name_tokens: tuple[str, ...] = ()
     place_kind: str | None = None  # country | region | city | venue
     possessive: bool = False
-    modifiers: list = field(default_factory=list)
+    media: bool = False
 
     def row(self) -> dict:
         return {"sentence_id": self.sentence_id, "kind": self.kind, "text": self.text, "canonical": self.canonical,
@@ -75,9 +77,14 @@ def descriptor_pattern() -> re.Pattern:
     phrases = sorted({r["phrase"] for r in seed_rows("roles") if r["kind"] in ("title", "descriptor")}
                      | {"leader", "chief", "head"}, key=len, reverse=True)
     alt = "|".join(re.escape(p) for p in phrases)
-    return re.compile(rf"\b[Tt]he[ \u00a0]+(?:(?P<mod>[\w.’'\-]+(?:[ \u00a0][{UPPER}][\w.]+)?)[ \u00a0]+)??(?P<role>{alt})\b"
+    return re.compile(rf"(?:\b[Tt]he[ \u00a0]+|(?=[\w.’'\-]+[ \u00a0]+(?i:{alt})\b))(?:(?P<mod>[\w.’'\-]+(?:[ \u00a0][{UPPER}][\w.]+)?)[ \u00a0]+)??(?P<role>(?i:{alt}))\b"
                       rf"(?:[ \u00a0]+of[ \u00a0]+(?:the[ \u00a0]+)?(?P<of>[{UPPER}][\w.]*(?:[ \u00a0][{UPPER}][\w.]*)*))?"
-                      rf"(?![ \u00a0]*[{UPPER}])", re.I)
+                      rf"(?![ \u00a0]*[{UPPER}])")
+
+
+PLURAL = re.compile(r"\b(?:the[ \u00a0]+)?(?P<role>presidents|leaders|heads of state|prime ministers|foreign ministers)"
+                    r"[ \u00a0]+of[ \u00a0]+(?:the[ \u00a0]+)?(?P<a>[\w’'.]+(?-i:[ \u00a0][A-Z][\w.]+)?)[ \u00a0]+and[ \u00a0]+"
+                    r"(?:the[ \u00a0]+)?(?P<b>[\w’'.]+(?-i:[ \u00a0][A-Z][\w.]+)?)", re.I)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -190,7 +197,16 @@ def find_mentions(text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
 
 def _classify(text: str, tokens: list[str], s: int, e: int, sid: int, initial: bool, words: dict) -> Mention | None:
     k, role, country, org, honorific = _peel(tokens)
+    if gz.fold(" ".join(tokens[k:])) in gz.titles():
+        return None
+    if not (role or honorific) and gz.fold(" ".join(tokens[k:])) not in gz.people():
+        k, country, org = 0, None, None
     name = tokens[k:]
+    kinds = [words.get(t.lower()) for t in name]
+    if "MISC" in kinds:
+        return None
+    if k and name[0] in ("of", "for"):
+        return None  # 'Secretary-General of the United Nations': a descriptor, resolved later
     ns = text.find(name[0], s) if k else s
     surface = text[ns:e]
     key = gz.fold(" ".join(name))
@@ -203,20 +219,28 @@ def _classify(text: str, tokens: list[str], s: int, e: int, sid: int, initial: b
     if row and not (role or honorific):
         m.kind, m.canonical = "ORG", row["name"]
         m.country_code = row["country_code"] or country
+        m.media = row["kind"] == "MEDIA"
         if row["kind"] == "VENUE":
             m.kind, m.place_kind = "PLACE", "venue"
         return m
     if not (role or honorific):
         pl = gz.place(" ".join(name)) if len(name) <= 4 else None
+        if pl and pl[2] == "city" and gz.cities()[gz.fold(" ".join(name))][2] < MIN_BARE_CITY and \
+                not LOCATIVE_BEFORE.search(text[max(0, ns - 12):ns]):
+            pl = None
         if pl and not (len(name) == 1 and name[0].isupper() and len(name[0]) > 3 and pl[2] != "country"):
             m.kind, m.canonical, m.country_code, m.place_kind = "PLACE", pl[0], pl[1], pl[2]
             return m
     known = gz.people().get(key)
+    for cut in range(1, len(name) - 1):
+        if known is None and gz.fold(" ".join(name[cut:])) in gz.people():
+            # 'EPA Donald Trump' (a credit glued to a name) -> 'Donald Trump'
+            name = name[cut:]
+            m.start = text.find(name[0], ns)
+            m.text, m.name_tokens, key = text[m.start:e], tuple(name), gz.fold(" ".join(name))
+            known = gz.people()[key]
     if known:
         return _person(m, known)
-    kinds = [words.get(t.lower()) for t in name]
-    if "MISC" in kinds:
-        return None
     if not (role or honorific) and words.get(head) == "ORG":
         m.kind, m.canonical = "ORG", " ".join(name)
         m.country_code = country or next((c for t in name if (c := gz.country_of(t))), None)
@@ -305,6 +329,14 @@ def resolve_aliases(mentions: list[Mention], extra_people: list[Mention] = ()) -
         if m.kind == "PERSON" and len(m.name_tokens) >= 2:
             full.setdefault(gz.fold(m.name_tokens[-1]), m)
     for m in mentions:
+        if m.kind == "PERSON" and len(m.name_tokens) >= 2 and m.canonical not in gz.people():
+            ref = full.get(gz.fold(m.name_tokens[-1]))
+            if ref and ref is not m and gz.fold(m.name_tokens[0]) not in gz.fold(" ".join(ref.name_tokens)):
+                # a headline word glued to a surname: 'Criticizes Guterres' -> 'Guterres'
+                last = m.name_tokens[-1]
+                m.start = m.end - len(last)
+                m.text, m.name_tokens = last, (last,)
+    for m in mentions:
         if m.kind not in ("PERSON", "UNKNOWN") or len(m.name_tokens) != 1:
             continue
         ref = full.get(gz.fold(m.name_tokens[0]))
@@ -346,6 +378,7 @@ def find_descriptors(text: str, sentences: list[tuple[int, int]], people: list[M
     if not people:
         return out
     titles = gz.titles()
+    out += _plural(text, sentences, people)
     sid = 0
     for h in descriptor_pattern().finditer(text):
         s, e = h.span()
@@ -364,6 +397,8 @@ def find_descriptors(text: str, sentences: list[tuple[int, int]], people: list[M
                     org = o["name"]
         if role in ("Chief", "Head", "Leader") and not org and not country:
             continue
+        if not text[s:s + 4].lower().startswith("the") and not (country or org):
+            continue
         match = _pick(people, role, country, org, s)
         if match is None:
             continue
@@ -373,6 +408,24 @@ def find_descriptors(text: str, sentences: list[tuple[int, int]], people: list[M
         d = Mention(sid, "PERSON", text[ms:e], ms, e, canonical=match.canonical, role=match.role,
                     country_code=match.country_code, org=match.org, name_tokens=match.name_tokens)
         out.append(d)
+    return out
+
+
+def _plural(text: str, sentences: list[tuple[int, int]], people: list[Mention]) -> list[Mention]:
+    """'the presidents of Russia and Ukraine' -> one mention per country, resolved to its president."""
+    out = []
+    for h in PLURAL.finditer(text):
+        word = h.group("role").lower()
+        role = {"presidents": "President", "prime ministers": "Prime Minister",
+                "foreign ministers": "Foreign Minister"}.get(word, "Leader")
+        for g in ("a", "b"):
+            code = gz.countries().get(gz.fold(h.group(g)))
+            match = _pick(people, role, code, None, h.start()) if code else None
+            if match:
+                s, e = h.span(g)
+                sid = sum(1 for a, _ in sentences if a <= s) - 1
+                out.append(Mention(max(sid, 0), "PERSON", text[s:e], s, e, canonical=match.canonical, role=match.role,
+                                   country_code=match.country_code, org=match.org, name_tokens=match.name_tokens))
     return out
 
 

@@ -1,9 +1,72 @@
 """Extract stage: entities, dates and event candidates of one document."""
 from __future__ import annotations
 
+from tasks import dates as D
+from tasks import entities as E
+from tasks import events as V
+from tasks import gazetteer as gz
 from tasks.records import Document, Extraction
 
 
 def extract_document(doc: Document) -> Extraction:
-    """Entities and event candidates found in doc.body_text (placeholder: none)."""
-    return Extraction()
+    """Entities and event candidates found in doc.body_text, and the publication date (inferred if missing)."""
+    text = doc.body_text or ""
+    sentences = E.split_sentences(text)
+    mentions = E.find_mentions(text, sentences)
+    E.add_roles(text, mentions)
+    title_people = _title_people(doc.title)
+    E.resolve_aliases(mentions, title_people)
+    people = [m for m in mentions if m.kind == "PERSON"] + title_people
+    taken = [(m.start, m.end) for m in mentions if m.kind == "PERSON"]
+    described = E.find_descriptors(text, sentences, people, taken)
+    spans = [(d.start, d.end) for d in described]
+    mentions = [m for m in mentions if m.kind in ("PERSON", "ORG", "PLACE")
+                and not any(a <= m.start < b for a, b in spans) and not _acronym_gloss(text, m)] + described
+    mentions.sort(key=lambda m: m.start)
+
+    exprs = D.find_dates(text)
+    sent_of = _sentence_index(sentences, [x.start for x in exprs])
+    future = [D.is_future(text[sentences[i][0]:sentences[i][1]]) if sentences else False for i in sent_of]
+    published, origin = doc.published_at, doc.published_at_origin
+    if published is None:
+        published = D.infer_published(exprs, future)
+        origin = "inferred" if published else None
+    for x, fut in zip(exprs, future):
+        D.resolve(x, published, fut)
+
+    rows = [m.row() for m in mentions]
+    rows += [{"sentence_id": i, "kind": "DATE", "text": x.text, "canonical": x.date.isoformat() if x.date else None,
+              "role": x.precision, "country_code": None, "char_start": x.start, "char_end": x.end}
+             for x, i in zip(exprs, sent_of)]
+    rows.sort(key=lambda r: (r["char_start"], r["char_end"]))
+    candidates = V.find_candidates(text, sentences, mentions, exprs, published, doc.title, doc.language)
+    return Extraction(entities=rows, candidates=candidates, published_at=published, published_at_origin=origin)
+
+
+def _title_people(title: str | None) -> list[E.Mention]:
+    """People named in the title (they resolve 'the Russian President' when the body gives no name)."""
+    if not title:
+        return []
+    found = []
+    for m in E.find_mentions(title, E.split_sentences(title)):
+        for tok in m.name_tokens:
+            known = gz.surnames().get(gz.fold(tok))
+            if known:
+                found.append(E.Mention(0, "PERSON", tok, m.start, m.end, canonical=known["canonical"],
+                                       role=known["role"] or None, country_code=known["country_code"] or None,
+                                       org=known["org"] or None, name_tokens=tuple(known["canonical"].split())))
+    return found
+
+
+def _acronym_gloss(text: str, m: E.Mention) -> bool:
+    """'(UN)' right after the name it abbreviates."""
+    return m.kind == "ORG" and text[m.start - 1:m.start] == "(" and text[m.end:m.end + 1] == ")" and m.text.isupper()
+
+
+def _sentence_index(sentences: list[tuple[int, int]], positions: list[int]) -> list[int]:
+    out, si = [], 0
+    for p in positions:
+        while si + 1 < len(sentences) and sentences[si + 1][0] <= p:
+            si += 1
+        out.append(si)
+    return out

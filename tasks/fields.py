@@ -8,6 +8,8 @@ import json
 import re
 import unicodedata
 
+from bs4.element import NavigableString
+
 from tasks.config import seed_rows
 from tasks.records import CleanDoc
 
@@ -131,6 +133,62 @@ def url_date(url: str | None) -> dt.date | None:
     return _valid(int(m[1]), int(m[2]), int(m[3])) if m else None
 
 
+_UTC_STAMP = re.compile(
+    r"^\s*((?:19|20)\d\d)-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]00:?00|UTC|GMT)\s*$", re.I)
+
+
+@functools.cache
+def _zones() -> dict[str, tuple[float, str]]:
+    """Likely UTC offset (hours, DST rule) per page language or country TLD (seeds/fields_timezones.csv)."""
+    return {r["key"]: (float(r["offset_hours"]), r["dst"]) for r in seed_rows("fields_timezones")}
+
+
+def _last_sunday(year: int, month: int) -> dt.date:
+    d = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+    return d - dt.timedelta(days=(d.weekday() + 1) % 7)
+
+
+def _nth_sunday(year: int, month: int, n: int) -> dt.date:
+    d = dt.date(year, month, 1)
+    return d + dt.timedelta(days=(6 - d.weekday()) % 7 + 7 * (n - 1))
+
+
+def _dst(utc: dt.datetime, rule: str) -> bool:
+    day = utc.date()
+    if rule == "eu":
+        return _last_sunday(day.year, 3) <= day < _last_sunday(day.year, 10)
+    if rule == "us":
+        return _nth_sunday(day.year, 3, 2) <= day < _nth_sunday(day.year, 11, 1)
+    return False
+
+
+def page_zone(lang: str | None, url: str | None) -> tuple[float, str] | None:
+    """The publisher's likely time zone, from the country TLD, the language region or the language."""
+    zones = _zones()
+    host = _host(_ARCHIVE_PREFIX.sub("", url or ""))
+    tld = host.rsplit(".", 1)[-1] if "." in host else ""
+    parts = re.split(r"[-_]", (lang or "").lower())
+    region = {"gb": "uk"}.get(parts[1], parts[1]) if len(parts) > 1 else ""
+    for key in ("tld:" + tld, "tld:" + region, "lang:" + parts[0]):
+        if key in zones:
+            return zones[key]
+    return None
+
+
+def stamp_date(value, zone: tuple[float, str] | None, dayfirst: bool = False) -> dt.date | None:
+    """The local publication date of a timestamp; times given in UTC are moved into the page's zone."""
+    if zone and isinstance(value, str):
+        m = _UTC_STAMP.match(value)
+        if m:
+            try:
+                utc = dt.datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]))
+            except ValueError:
+                return None
+            local = utc + dt.timedelta(hours=zone[0] + (1 if _dst(utc, zone[1]) else 0))
+            return _valid(local.year, local.month, local.day)
+    return parse_input_date(value, dayfirst)
+
+
 # ---------------------------------------------------------------- text helpers
 
 _WS = re.compile(r"\s+")
@@ -218,8 +276,10 @@ _PAGE_TYPE = re.compile(r"webpage$|^itempage$|^aboutpage$|^collectionpage$", re.
 _ORG_TYPE = re.compile(r"organization$|^newsmediaorganization$|^website$|^corporation$", re.I)
 _BYLINE_CLASS = re.compile(r"byline|author|autor|writer|verfasser|journalist|creator", re.I)
 _DATE_CLASS = re.compile(r"date|datum|time|publish|posted|dateline|meta-info|entry-meta|post-meta|article-meta", re.I)
-_SKIP_CLASS = re.compile(r"comment|related|teaser|sidebar|widget|footer|avatar|recommend|popular", re.I)
-_SITE_H1 = re.compile(r"logo|site-?title|site-?name|blog-?title|brand|masthead|hidden|sr-only", re.I)
+_SKIP_CLASS = re.compile(
+    r"(?:^|\s)(?:comments?|kommentar\w*|related|sidebar|widget|footer|recommend\w*|popular|avatar|most-read)"
+    r"(?![-_]?(?:off|none|left|right|wrap|layout|sticky))", re.I)
+_SITE_H1 = re.compile(r"logo|site-?title|site-?name|blog-?title|brand|masthead", re.I)
 _AUTHOR_LABEL = re.compile(r"written|author|autor|verfasst|geschrieben|écrit|escrito|by\b|von\b", re.I)
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.I)
 
@@ -312,6 +372,7 @@ class _Page:
         self.canonical = ""
         self.lang = ""
         self.h1s: list = []
+        self.headings: list = []
         self.times: list = []
         self.itemprops: list = []
         self.bylines: list = []
@@ -351,6 +412,8 @@ class _Page:
             if not self.title_tag and el.find_parent("svg") is None:
                 self.title_tag = _clean(el.get_text(" "))
             return
+        if name in ("h1", "h2", "h3", "h4") and len(self.headings) < 60:
+            self.headings.append(el)
         if name == "h1":
             self.h1s.append(el)
         elif name == "time":
@@ -411,7 +474,7 @@ def _tokens(s: str) -> tuple[str, ...]:
 def _site_keys(names: list[str], url: str) -> list[tuple[str, ...]]:
     """Token forms of the site's names and of its domain label (to recognise title suffixes)."""
     keys = [_tokens(n) for n in names if n]
-    host = _host(url)
+    host = _host(_ARCHIVE_PREFIX.sub("", url or ""))
     if host:
         labels = [p for p in host.split(".") if p not in ("www", "m", "amp", "mobile")]
         if len(labels) >= 2:
@@ -448,6 +511,7 @@ def _is_site(segment: str, keys: list[tuple[str, ...]], strict: bool = False) ->
 
 
 _SITE_COLON = re.compile(r"^([^:]{2,40}?):\s+(.{8,})$")
+_COLON_SITE = re.compile(r"^(.{8,}):\s+([^:]{2,40})$")
 
 
 def strip_site_name(title: str, site_keys: list[str]) -> str:
@@ -468,6 +532,9 @@ def strip_site_name(title: str, site_keys: list[str]) -> str:
     m = _SITE_COLON.match(out)
     if m and _is_site(m[1], site_keys, strict=True):
         out = m[2]
+    m = _COLON_SITE.match(out)
+    if m and _is_site(m[2], site_keys, strict=True):
+        out = m[1]
     return out.strip()
 
 
@@ -491,7 +558,7 @@ def _marker(el) -> str:
     return (" ".join(cls) if isinstance(cls, list) else str(cls or "")) + " " + str(el.get("id") or "")
 
 
-def _h1_candidates(page: _Page, host: str) -> list[tuple[str, bool]]:
+def _h1_candidates(page: _Page, host: str) -> list[tuple[str, bool, object]]:
     """(headline text, has a headline class) for the page's <h1>s, kickers and site-name headers removed."""
     out = []
     for h in page.h1s[:8]:
@@ -516,9 +583,9 @@ def _h1_candidates(page: _Page, host: str) -> list[tuple[str, bool]]:
             continue
         hint = bool(_HEADLINE_CLASS.search(marker)) or str(h.get("itemprop") or "").lower() == "headline" or any(
             _HEADLINE_CLASS.search(_marker(c)) for c in h.find_all(True, limit=3))
-        out.append((text, hint))
+        out.append((text, hint, h))
         if text != full:
-            out.append((full, False))
+            out.append((full, False, h))
     return out
 
 
@@ -545,6 +612,10 @@ def _forms(title: str, keys: list[str]) -> list[str]:
     return [o.strip() for o in out if o.strip()]
 
 
+def _words(s: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W_]{3,}", s.casefold())}
+
+
 def _extends(longer: str, prefix: str) -> bool:
     """Whether `longer` is `prefix` followed by more words (a truncated or shortened title)."""
     return len(prefix) >= 8 and len(longer) > len(prefix) and longer.startswith(prefix) and not longer[len(prefix)].isalnum()
@@ -558,7 +629,7 @@ def _pick_title(page: _Page, arts: list[dict], keys: list, host: str) -> str:
              if str(el.get("itemprop")).lower() == "headline"]
     declared = [t for t in lds + props + metas if t and len(t) < 400]
     tag = page.title_tag
-    h1s = [(h, hint) for h, hint in _h1_candidates(page, host) if len(h) < 400]
+    h1s = [(h, hint) for h, hint, _ in _h1_candidates(page, host) if len(h) < 400]
     declared_forms = {_norm(f) for t in declared for f in _forms(t, keys)}
     tag_forms = {_norm(f) for f in _forms(tag, keys)} if tag else set()
     tag_clean = strip_site_name(tag, keys) if tag else ""
@@ -574,10 +645,15 @@ def _pick_title(page: _Page, arts: list[dict], keys: list, host: str) -> str:
     for h, hint in h1s:
         if hint and len(h.split()) > 1 and not _is_site(h, keys):
             return h
+    words = {w for t in declared + [tag] for w in _words(t)}
+    for h, hint in h1s[:1]:
+        if len(h.split()) > 1 and not _is_site(h, keys) and (not words or words & _words(h)):
+            return h
     for t in declared:
         cleaned = strip_site_name(t, keys)
         if cleaned and not _is_site(cleaned, keys):
-            return tag_clean if _extends(_norm(tag_clean), _norm(cleaned)) else cleaned
+            truncated = _extends(_norm(tag_clean), _norm(cleaned)) and not _SEP_MATCH.match(tag_clean[len(cleaned):])
+            return tag_clean if truncated else cleaned
     if tag:
         segs = _segments(tag_clean)
         h1_norms = {_norm(_clean(h.get_text(" "))) for h in page.h1s[:8]}
@@ -589,37 +665,89 @@ def _pick_title(page: _Page, arts: list[dict], keys: list, host: str) -> str:
     return h1s[0][0] if h1s else ""
 
 
-def _pick_date(page: _Page, arts: list[dict], pages: list[dict], url: str, dayfirst: bool) -> tuple[dt.date | None, str]:
+_DATE_ORDER = ("ld", "meta")
+
+
+def _window(el, forward: bool, limit: int) -> str:
+    """Visible text just after (or before) an element, up to `limit` characters."""
+    parts, n = [], 0
+    it = el.next_elements if forward else el.previous_elements
+    for i, node in enumerate(it):
+        if i > 300 or n >= limit:
+            break
+        if type(node) is NavigableString and node.parent is not None and node.parent.name not in _INVISIBLE_TAGS:
+            t = str(node).strip()
+            if t:
+                parts.append(t)
+                n += len(t) + 1
+    if not forward:
+        parts.reverse()
+    text = " ".join(parts)
+    return text[:limit] if forward else text[-limit:]
+
+
+_INVISIBLE_TAGS = frozenset(("script", "style", "noscript", "template", "head", "title", "option"))
+
+
+def _title_element(page: _Page, title: str):
+    """The heading element that shows the chosen title (where bylines and dates usually sit)."""
+    if not title:
+        return None
+    nt = _norm(title)
+    for el in page.headings:
+        text = _norm(_clean(el.get_text(" ")))
+        if text and (text == nt or (len(nt) > 10 and nt in text and len(text) < len(nt) + 60)):
+            return el
+    return None
+
+
+def _pick_date(page: _Page, arts: list[dict], pages: list[dict], url: str, lang: str,
+               h1: object | None) -> tuple[dt.date | None, str]:
     """The publication date and where it came from."""
-    for a in arts:
-        d = parse_input_date(_ld_text(a.get("datePublished")) or _ld_text(a.get("dateCreated")), dayfirst)
-        if d:
-            return d, "ld"
-    for k, v in page.meta("published"):
-        d = parse_input_date(v, dayfirst)
-        if d:
-            return d, "meta:" + k
+    dayfirst = lang[:2] != "en"
+    zone = page_zone(lang, url)
+    for source in _DATE_ORDER:
+        if source == "ld":
+            for a in arts:
+                d = stamp_date(_ld_text(a.get("datePublished")) or _ld_text(a.get("dateCreated")), zone, dayfirst)
+                if d:
+                    return d, "ld"
+        else:
+            for k, v in page.meta("published"):
+                d = stamp_date(v, zone, dayfirst)
+                if d:
+                    return d, "meta:" + k
     for el in page.itemprops:
         if str(el.get("itemprop")).lower() in ("datepublished", "datecreated"):
-            d = parse_input_date(el.get("content") or el.get("datetime") or el.get_text(" "), dayfirst)
+            value = el.get("content") or el.get("datetime") or el.get("title") or el.get_text(" ")
+            d = stamp_date(value, zone, dayfirst)
             if d:
                 return d, "itemprop"
     for p in pages:
-        d = parse_input_date(_ld_text(p.get("datePublished")), dayfirst)
+        d = stamp_date(_ld_text(p.get("datePublished")), zone, dayfirst)
         if d:
             return d, "ld-page"
     for el in page.times[:10]:
         if el.has_attr("pubdate") or "publish" in " ".join(el.get("class") or []).lower():
-            d = parse_input_date(el.get("datetime") or el.get_text(" "), dayfirst)
+            d = stamp_date(el.get("datetime") or el.get_text(" "), zone, dayfirst)
             if d:
                 return d, "time-pub"
+    for el in page.dated:
+        if el.name == "abbr" and el.get("title") and "published" in (el.get("class") or []):
+            d = stamp_date(el["title"], zone, dayfirst)
+            if d:
+                return d, "abbr-published"
     d = url_date(url)
     if d:
         return d, "url"
+    if h1 is not None:
+        d = find_date(_window(h1, True, 400), dayfirst) or find_date(_window(h1, False, 120), dayfirst)
+        if d:
+            return d, "near-h1"
     for el in page.times[:3]:
         if _in_skipped(el):
             continue
-        d = parse_input_date(el.get("datetime") or el.get_text(" "), dayfirst)
+        d = stamp_date(el.get("datetime") or el.get_text(" "), zone, dayfirst)
         if d:
             return d, "time"
     for el in page.dated:
@@ -630,11 +758,11 @@ def _pick_date(page: _Page, arts: list[dict], pages: list[dict], url: str, dayfi
         if d:
             return d, "dated-el"
     for a in arts + pages:
-        d = parse_input_date(_ld_text(a.get("dateModified")), dayfirst)
+        d = stamp_date(_ld_text(a.get("dateModified")), zone, dayfirst)
         if d:
             return d, "ld-modified"
     for k, v in page.meta("modified"):
-        d = parse_input_date(v, dayfirst)
+        d = stamp_date(v, zone, dayfirst)
         if d:
             return d, "meta-modified"
     return None, ""
@@ -642,7 +770,7 @@ def _pick_date(page: _Page, arts: list[dict], pages: list[dict], url: str, dayfi
 
 def _in_skipped(el) -> bool:
     for i, p in enumerate(el.parents):
-        if i > 8 or p is None or p.name in ("body", "html"):
+        if i > 8 or p is None or p.name in ("body", "html", "article", "main"):
             break
         cls = p.get("class")
         marker = (" ".join(cls) if isinstance(cls, list) else str(cls or "")) + " " + str(p.get("id") or "")
@@ -721,7 +849,8 @@ def _html_metadata(soup) -> dict:
     authors = _pick_authors(page, arts, ids)
     if authors:
         out["authors"] = authors
-    day, origin = _pick_date(page, arts, pages, url, dayfirst=out.get("language") != "en")
+    h1 = _title_element(page, title) or next((el for _, _, el in _h1_candidates(page, _host(url))), None)
+    day, origin = _pick_date(page, arts, pages, url, lang.strip() if lang else "", h1)
     if day:
         out["published_at"] = day.isoformat()
         out["_date_src"] = origin

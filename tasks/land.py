@@ -1,13 +1,15 @@
-"""Land stage: write a run's Arrow tables as Parquet, off to the side, then publish them atomically.
+"""Land stage: write a run's Arrow tables as Parquet off to the side, then commit them batch by batch.
 
-Layout: LAKE/parquet/<table>/run-<run_id>/part-<n>.parquet. A run writes into
-LAKE/.staging/<run_id>/<table>/ and publishes by renaming each table directory into place,
-the ledger (files) last: a run's rows count only once its ledger partition exists, so a crash
-at any moment leaves either nothing visible or orphans that the next run removes.
+Layout: LAKE/parquet/<table>/run-<run_id>/part-<batch>-<n>.parquet. A batch is written under
+LAKE/.staging/<run_id>/ and committed by moving its data parts into place and its ledger part
+(table `files`) last. Data parts count only when the ledger part of the same run and batch
+exists, so a crash at any moment leaves either whole batches or orphans the next run removes,
+and a re-run picks up after the last committed batch.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -17,86 +19,99 @@ import pyarrow.parquet as pq
 from tasks.schema import TABLES
 
 LEDGER = "files"
+_PART = re.compile(r"part-(\d+)-(\d+)\.parquet$")
 
 
 def parquet_dir(lake: str | os.PathLike) -> Path:
     return Path(lake) / "parquet"
 
 
-def staging_dir(lake: str | os.PathLike, run_id: str) -> Path:
-    return Path(lake) / ".staging" / run_id
-
-
 class RunWriter:
-    """Appends Arrow tables for one run into its staging directory, one part file per call."""
+    """Writes one run's tables: stage parts per batch, then commit the batch."""
 
     def __init__(self, lake: str | os.PathLike, run_id: str):
         self.lake, self.run_id = Path(lake), run_id
-        self.root = staging_dir(lake, run_id)
-        self.parts: dict[str, int] = {}
+        self.staging = Path(lake) / ".staging" / run_id
+        self.pending: list[tuple[str, Path]] = []
         self.rows: dict[str, int] = {}
+        self._n = 0
 
-    def write(self, table_name: str, table: pa.Table) -> None:
-        """Write one part of `table_name` (empty tables are skipped)."""
+    def write(self, table_name: str, table: pa.Table, batch_no: int) -> None:
+        """Stage one part of `table_name` for batch `batch_no` (empty tables are skipped)."""
         if table.num_rows == 0:
             return
         schema = TABLES[table_name]
         table = table.select(schema.names).cast(schema)
-        n = self.parts.get(table_name, 0)
-        out = self.root / table_name
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = out / f".part-{n:05d}.parquet.tmp"
+        self.staging.mkdir(parents=True, exist_ok=True)
+        self._n += 1
+        name = f"part-{batch_no:05d}-{self._n:05d}.parquet"
+        tmp = self.staging / f"{table_name}.{name}.tmp"
         pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, out / f"part-{n:05d}.parquet")
-        self.parts[table_name] = n + 1
+        self.pending.append((table_name, tmp))
         self.rows[table_name] = self.rows.get(table_name, 0) + table.num_rows
 
-    def publish(self) -> None:
-        """Move every table of this run into the lake, the ledger last; then drop the staging dir."""
-        names = sorted(n for n in self.parts if n != LEDGER) + ([LEDGER] if LEDGER in self.parts else [])
-        for name in names:
-            dest = parquet_dir(self.lake) / name / f"run-{self.run_id}"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            if dest.exists():
-                shutil.rmtree(dest)
-            os.replace(self.root / name, dest)
-            _fsync_dir(dest.parent)
-        shutil.rmtree(self.root, ignore_errors=True)
+    def commit(self, batch_no: int, ledger: pa.Table) -> None:
+        """Move the batch's staged parts into the lake, then its ledger part: the batch is committed."""
+        self.write(LEDGER, ledger, batch_no)
+        ordered = [p for p in self.pending if p[0] != LEDGER] + [p for p in self.pending if p[0] == LEDGER]
+        for table_name, tmp in ordered:
+            dest_dir = parquet_dir(self.lake) / table_name / f"run-{self.run_id}"
+            dest_dir.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, dest_dir / tmp.name[len(table_name) + 1:-len(".tmp")])
+            _fsync_dir(dest_dir)
+        self.pending.clear()
+
+    def close(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def committed_runs(lake: str | os.PathLike) -> list[str]:
-    """Run ids whose ledger partition was published, oldest first."""
+def committed_batches(lake: str | os.PathLike) -> set[tuple[str, int]]:
+    """(run_id, batch_no) of every batch whose ledger part was committed."""
     d = parquet_dir(lake) / LEDGER
-    if not d.is_dir():
-        return []
-    return sorted(p.name[4:] for p in d.iterdir() if p.is_dir() and p.name.startswith("run-"))
+    out = set()
+    if d.is_dir():
+        for part in d.glob("run-*/part-*.parquet"):
+            m = _PART.match(part.name)
+            if m:
+                out.add((part.parent.name[4:], int(m[1])))
+    return out
+
+
+def committed_parts(lake: str | os.PathLike, table_name: str) -> list[str]:
+    """Paths of the Parquet parts of one table that belong to committed batches."""
+    done = committed_batches(lake)
+    out = []
+    for part in sorted((parquet_dir(lake) / table_name).glob("run-*/part-*.parquet")):
+        m = _PART.match(part.name)
+        if m and (part.parent.name[4:], int(m[1])) in done:
+            out.append(str(part))
+    return out
 
 
 def remove_orphans(lake: str | os.PathLike) -> list[str]:
-    """Delete partitions of runs that never published their ledger, and stale staging dirs."""
-    done = set(committed_runs(lake))
+    """Delete parts of batches that never committed, and stale staging directories."""
+    done = committed_batches(lake)
     removed = []
     root = parquet_dir(lake)
     if root.is_dir():
-        for table in root.iterdir():
-            if not table.is_dir():
-                continue
-            for part in table.iterdir():
-                if part.name.startswith("run-") and part.name[4:] not in done:
-                    shutil.rmtree(part, ignore_errors=True)
-                    removed.append(str(part))
+        for part in sorted(root.glob("*/run-*/*")):
+            m = _PART.match(part.name)
+            if not m or (part.parent.name[4:], int(m[1])) not in done:
+                part.unlink(missing_ok=True)
+                removed.append(str(part))
+        for run_dir in root.glob("*/run-*"):
+            if run_dir.is_dir() and not any(run_dir.iterdir()):
+                run_dir.rmdir()
     shutil.rmtree(Path(lake) / ".staging", ignore_errors=True)
     return removed
 
 
 def read_table(lake: str | os.PathLike, name: str, columns: list[str] | None = None) -> pa.Table:
     """All committed rows of one landed table (an empty table when there are none)."""
-    runs = set(committed_runs(lake))
-    files = sorted(str(p) for p in (parquet_dir(lake) / name).glob("run-*/part-*.parquet")
-                   if p.parent.name[4:] in runs)
     schema = TABLES[name]
     if columns:
         schema = pa.schema([schema.field(c) for c in columns])
+    files = committed_parts(lake, name)
     if not files:
         return schema.empty_table()
     return pa.concat_tables(pq.read_table(f, columns=columns).cast(schema) for f in files)

@@ -20,15 +20,18 @@ from dataclasses import dataclass
 from tasks.config import seed_rows
 from tasks.records import Line
 
-ALPHA = 5e-5  # langdetect's smoothing of n-gram probabilities (alpha / BASE_FREQ)
-NGRAM_WEIGHTS = (1.0, 1.0, 1.0)  # weight of 1-, 2- and 3-gram evidence
-STOP_WEIGHT = 3.0  # nats per stopword of a language found in the text
+ALPHA = 2e-5  # smoothing of langdetect's n-gram probabilities
+NGRAM_WEIGHTS = (1.0, 1.0, 1.5)  # weight of 1-, 2- and 3-gram evidence
+STOP_WEIGHT = 12.0  # nats per stopword of a language found in the text
+DENSE_MIN = 6  # n-grams known in this many languages are summed as dense rows (faster)
 EXPECTED_PRIOR = 4.0  # nats in favour of the configured expected languages
 LINE_PRIOR = 3.0  # nats in favour of the document's language when judging one line
 LINE_MIN_CONFIDENCE = 0.9  # a line differs from its document only this surely
 MIN_LETTERS = 2
 SCRIPT_SHARE = 0.3  # a non-Latin script this share of the letters outweighs Latin junk around it
-SAMPLE_CHARS = 700  # characters of the body judged: from its longest paragraphs
+SAMPLE_CHARS = 1000  # characters of the body judged (stopwords): from its longest paragraphs
+NGRAM_CHARS = 300  # characters of that sample whose n-grams are scored
+MAX_CHARS = 10000  # longer texts are judged on their beginning (as langdetect does)
 ALPHABET_MIN_PROB = 1e-4  # a letter belongs to a language's alphabet above this unigram probability
 UND = ("und", 0.0)
 
@@ -80,7 +83,8 @@ class _Script:
 @dataclass(frozen=True, slots=True)
 class _Model:
     codes: tuple[str, ...]  # profile column -> ISO 639-1 code (zh-cn, zh-tw -> zh)
-    ngrams: dict  # n-gram -> ((column, nats), ...)
+    dense: dict  # common n-gram -> nats for every column
+    sparse: dict  # other n-gram -> ((column, nats), ...)
     stopwords: dict  # lower-case word -> (column, ...)
     alphabets: dict  # code -> frozenset of its letters
     columns: dict  # code -> (column, ...)
@@ -134,7 +138,16 @@ def _model() -> _Model:
         starts.append(lo)
         ends.append(hi)
         script_codes.append(code)
-    return _Model(codes, {g: tuple(v) for g, v in table.items()}, stopwords,
+    dense, sparse = {}, {}
+    for gram, entries in table.items():
+        if len(entries) >= DENSE_MIN:
+            row = [0.0] * len(codes)
+            for col, nats in entries:
+                row[col] = nats
+            dense[gram] = tuple(row)
+        else:
+            sparse[gram] = tuple(entries)
+    return _Model(codes, dense, sparse, stopwords,
                   {c: frozenset(a) for c, a in alphabets.items()},
                   {c: tuple(v) for c, v in columns.items()}, scripts,
                   _ScriptTable(starts, ends, script_codes), _Normaliser())
@@ -174,7 +187,35 @@ def _script_of(text: str, m: _Model) -> tuple[_Script | None, bool]:
     return m.scripts[best], len(present) > 1
 
 
-def _scores(text: str, m: _Model, priors: dict[str, float]) -> tuple[dict[str, float], int, _Script | None]:
+def _ngram_scores(words: list[str], m: _Model) -> tuple[list[float], int]:
+    """Naive-Bayes nats of every profile column for the 1-3-grams of these normalised words."""
+    padded = " %s " % " ".join(words)
+    size = len(padded)
+    grams = Counter(padded)
+    grams.update([padded[i:i + 2] for i in range(size - 1)])
+    grams.update([padded[i:i + 3] for i in range(size - 2)])
+    score = [0.0] * len(m.codes)
+    rows = []
+    dense, sparse = m.dense.get, m.sparse.get
+    n = 0
+    for gram, k in grams.items():
+        row = dense(gram)
+        if row is not None:
+            n += k
+            rows.extend((row,) * k)
+            continue
+        entry = sparse(gram)
+        if entry:
+            n += k
+            for col, nats in entry:
+                score[col] += k * nats
+    if rows:
+        score = [a + b for a, b in zip(score, map(sum, zip(*rows)))]
+    return score, n
+
+
+def _scores(text: str, m: _Model, priors: dict[str, float],
+            ngram_chars: int = NGRAM_CHARS) -> tuple[dict[str, float], int, _Script | None]:
     """Log-score of each candidate language (best column per code), evidence count, and the script."""
     text = _URL.sub(" ", text)
     script, mixed = _script_of(text, m)
@@ -188,25 +229,12 @@ def _scores(text: str, m: _Model, priors: dict[str, float]) -> tuple[dict[str, f
     if len(script.columns) == 1:
         return {m.codes[script.columns[0]]: 0.0}, len(words), script
     from langdetect.utils.ngram import NGram
-    norm = NGram.normalize_vi(text).translate(m.normaliser).split()
+    norm = _cut(NGram.normalize_vi(text), ngram_chars).translate(m.normaliser).split()
     if sum(1 for w in norm if len(w) > 1 and w.isupper()) * 2 > len(norm):
         norm = [w.lower() for w in norm]
     else:
         norm = [w for w in norm if len(w) == 1 or not w.isupper()]
-    padded = " %s " % " ".join(norm)
-    size = len(padded)
-    grams = Counter(padded)
-    grams.update([padded[i:i + 2] for i in range(size - 1)])
-    grams.update([padded[i:i + 3] for i in range(size - 2)])
-    score = [0.0] * len(m.codes)
-    lookup = m.ngrams.get
-    n = 0
-    for gram, k in grams.items():
-        entry = lookup(gram)
-        if entry:
-            n += k
-            for col, nats in entry:
-                score[col] += k * nats
+    score, n = _ngram_scores(norm, m)
     stop = m.stopwords.get
     for w in words:
         cols = stop(w.lower())
@@ -244,7 +272,7 @@ def detect_language(text: str, expected: tuple[str, ...] = ()) -> tuple[str, flo
     seed_langdetect()
     if not text or not text.strip():
         return UND
-    best, n, _ = _scores(text, _model(), _priors(expected))
+    best, n, _ = _scores(text[:MAX_CHARS], _model(), _priors(expected))
     return _decide(best, n)
 
 
@@ -267,9 +295,11 @@ def _sample(body: str, limit: int = SAMPLE_CHARS) -> str:
 
 
 def _cut(text: str, limit: int) -> str:
-    """`text` cut at the first space after `limit` characters."""
-    end = text.find(" ", limit)
-    return text if end < 0 else text[:end]
+    """`text` cut at the first space after `limit` characters (at `limit` when none follows soon)."""
+    if len(text) <= limit:
+        return text
+    end = text.find(" ", limit, limit + 40)
+    return text[:end if end >= 0 else limit]
 
 
 def document_language(body_text: str, title: str | None, lines: list[Line],

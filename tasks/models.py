@@ -108,11 +108,9 @@ def data_tests(sql_dir: Path = SQL_DIR) -> list[tuple[str, str]]:
 def load_landing(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike) -> dict[str, int]:
     """Tables landing.<name> from the committed Parquet of every run (with _run_id)."""
     run_sql(con, "create schema if not exists landing")
-    runs = set(land.committed_runs(lake))
     counts = {}
     for name, schema in TABLES.items():
-        files = sorted(str(p) for p in (land.parquet_dir(lake) / name).glob("run-*/part-*.parquet")
-                       if p.parent.name[4:] in runs)
+        files = land.committed_parts(lake, name)
         if files:
             run_sql(con,
                 f"create table landing.{name} as select * exclude (filename), "

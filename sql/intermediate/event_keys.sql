@@ -19,6 +19,10 @@ countries as (
     from seeds.merge_countries
 ),
 
+actor_stopwords as (
+    select list(lower(word)) as stopwords from seeds.merge_actor_stopwords
+),
+
 types as (
     select upper(event_type) as type_code, family, is_symmetric::boolean as is_symmetric
     from seeds.merge_event_types
@@ -29,10 +33,12 @@ normalised as (
         c.*,
         coalesce(t.family, c.type_code, '?') as family,
         coalesce(t.is_symmetric, false) as is_symmetric,
+        -- an actor's key: the first six letters of its last word that is not a function word
         list_transform(
             [c.actor1, c.actor2],
-            lambda a: nullif(left(coalesce(regexp_extract_all(
-                regexp_replace(lower(strip_accents(a)), '[''’]s\b', '', 'g'), '[\p{L}\p{N}]+'
+            lambda a: nullif(left(coalesce(list_filter(
+                regexp_extract_all(regexp_replace(lower(strip_accents(a)), '[''’]s\b', '', 'g'), '[\p{L}\p{N}]+'),
+                lambda w: not list_contains(s.stopwords, w)
             )[-1], ''), 6), '')
         ) as actor_keys,
         nullif(regexp_replace(lower(strip_accents(trim(c.location))), '^the\s+', ''), '') as location_norm,
@@ -51,6 +57,7 @@ normalised as (
             or c.published_at_origin in ('input', 'text')
         ) as year_sure
     from candidates as c
+    cross join actor_stopwords as s
     left join types as t on t.type_code = c.type_code
 ),
 
@@ -120,13 +127,19 @@ select
     t_lo,
     t_hi,
     coalesce(is_background, false) as is_background,
-    -- exactly one main record per document: the given one, else the surest current record
+    -- exactly one main record per document: the given one unless it is background, else the
+    -- surest current record
     row_number() over (
         partition by doc_id
-        order by coalesce(is_main, false) desc, coalesce(is_background, false), confidence desc nulls last, candidate_no
+        order by coalesce(is_background, false), coalesce(is_main, false) desc, confidence desc nulls last, candidate_no
     ) = 1 as is_main,
     -- a record is anchored in time when it spans at most ten days; background records
     -- without a sure day or month never join other records
     t_lo is not null and date_diff('day', t_lo, t_hi) <= 10 as is_timed,
-    coalesce(is_background, false) and not (year_sure and precision in ('day', 'month')) as is_pinned
+    actor_keys[1] is not null and actor_keys[2] is not null as is_dyadic,
+    family in (select family from types) as is_plover,
+    -- records the rules never merge: one-sided records (too vague to match across sources)
+    -- and background records without a sure day or month
+    actor_keys[1] is null or actor_keys[2] is null
+        or (coalesce(is_background, false) and not (year_sure and precision in ('day', 'month'))) as is_pinned
 from timed

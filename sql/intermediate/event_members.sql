@@ -6,12 +6,13 @@ with recursive keys as (
     join intermediate.event_rule_clusters as c using (record_id)
 ),
 
+-- a document's main record is background only when all its records are
 mains as (
-    select * from keys where is_main and not is_background
+    select * from keys where is_main
 ),
 
--- the story link is refused when the rules already know better: same family, a shared actor,
--- and a different counterpart, place, country or day
+-- the story link is refused when the rules already know better: the same actors at another
+-- place or day, or (same type family) a shared actor with a different counterpart
 story_edges as (
     select distinct a.cluster_key as cluster_a, b.cluster_key as cluster_b
     from intermediate.doc_links as l
@@ -19,15 +20,14 @@ story_edges as (
     join mains as b on b.doc_id = l.doc_b
     where a.cluster_key <> b.cluster_key
         and not (
-            a.family = b.family
-            and len(list_intersect(list_filter(a.actor_keys, lambda x: x is not null),
-                                   list_filter(b.actor_keys, lambda x: x is not null))) > 0
-            and (
-                a.pair_key <> b.pair_key
-                or coalesce(a.place_key <> b.place_key, false)
-                or coalesce(a.country_key <> b.country_key, false)
-                or (a.year_sure and b.year_sure and a.precision = 'day' and b.precision = 'day'
-                    and abs(date_diff('day', a.event_date, b.event_date)) > 2)
+            a.is_dyadic and b.is_dyadic and a.family = b.family and (
+                (a.pair_key = b.pair_key and (
+                    coalesce(a.place_key <> b.place_key, false)
+                    or (a.year_sure and b.year_sure and a.precision = 'day' and b.precision = 'day'
+                        and abs(date_diff('day', a.event_date, b.event_date)) > 2)
+                ))
+                or (a.pair_key <> b.pair_key and a.is_plover
+                    and len(list_intersect(a.actor_keys, b.actor_keys)) > 0)
             )
         )
 ),

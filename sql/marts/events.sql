@@ -15,7 +15,8 @@ faces as (
     ) = 1
 ),
 
--- type, place and day: the value most records report (a specific place before a country)
+-- type, place and day: the value most records report (a specific place before a country,
+-- a day of sure year before a guessed one)
 types as (
     select event_id, event_type
     from records
@@ -39,11 +40,12 @@ locations as (
 dates as (
     select event_id, event_date
     from records
-    where year_sure and precision = 'day'
+    where precision = 'day' and event_date is not null
     group by event_id, event_date
     qualify row_number() over (
         partition by event_id
-        order by count(*) desc, max(year_explicit::int) desc, max(confidence) desc nulls last, event_date
+        order by max(year_sure::int) desc, count(*) desc, max(year_explicit::int) desc,
+            max(confidence) desc nulls last, event_date
     ) = 1
 ),
 

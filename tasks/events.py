@@ -1,0 +1,355 @@
+"""Event candidates of one document: trigger words, who did it to whom, where, when, lead or background."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+
+from tasks import gazetteer as gz
+from tasks.config import seed_rows
+from tasks.dates import DateExpr
+from tasks.entities import Mention, function_words
+
+MODIFIED = frozenset("spokesman spokeswoman spokesperson official officials minister ministry government forces "
+                     "troops army military authorities police leader leaders president embassy delegation".split())
+ACCORDING = re.compile(r"\baccording to(?:[ \u00a0]+the)?[ \u00a0]*$", re.I)
+SPEAKER = re.compile(r"[ \u00a0]*,?[ \u00a0]*(?:said|says|told|added|wrote|stated)\b")
+DATELINE = re.compile(r"[ \u00a0]*(?:[–—]|--?|,[ \u00a0]+[A-Z][a-z]{2}\.?[ \u00a0]+\d)[ \u00a0]?")
+MAX_GAP = 100  # characters between an agent and its trigger
+SPECIFICITY = {"city": 4, "venue": 3, "region": 2, "country": 1}
+LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|inside|to|into|across|around|from|visit|visits|visited|visiting|"
+                      r"of)\b)(?:[ \u00a0]+the)?[ \u00a0,]*$", re.I)
+LEFT_CUT = re.compile(r".*(?:\bthat\b|;|:|\bbut\b|\bafter\b|\bbefore\b|\bwhen\b|\bwhile\b|\bas\b|\bsaid\b|\bsays\b|—|–|“|\")", re.I | re.S)
+RIGHT_CUT = re.compile(r";|\band that\b|\bbut\b|, (?:according|said|says)\b|\b(?:said|told|added|according to)\b|\bwho\b|\bwhich\b|\bafter\b|\)|—|–", re.I)
+JOINER = re.compile(r"^[ \u00a0]*(?:,|and|, and|as well as|&)[ \u00a0]+(?:the[ \u00a0]+)?(?:[\w\-’'.]+[ \u00a0]+){0,3}$", re.I)
+PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)[ \u00a0]+(?:\w+[ \u00a0]+)?$", re.I)
+BY = re.compile(r"^[ \u00a0]+by[ \u00a0]+", re.I)
+PAIR = re.compile(r"\b(?:the pair|the two(?: men| leaders| sides| presidents)?|both men|both leaders|they)\b", re.I)
+PRONOUNS = frozenset("it he she they we i you this that these those there which who".split())
+PREPOSITIONS = frozenset("in on at for with by from to of as after during since about into over under "
+                         "and or but than when while if".split())
+AUX = re.compile(r"^(?:is|are|was|were|has|have|had|will|would|could|can|may|might|must|should|shall|did|does|do|"
+                 r"been|be|being|not|also|then|reportedly|allegedly|set|due|to|expected|planning|plans|later|"
+                 r"now|just|already)$", re.I)
+BACKGROUND = re.compile(r"\b(?:ago|previously|earlier this (?:month|year)|last (?:year|month)|in (?:his|her|their|its) "
+                        r"(?:19|20)\d\d|had (?:\w+ )?(?:been|\w+ed)|in the past|former)\b", re.I)
+
+
+@functools.cache
+def triggers() -> tuple[re.Pattern, tuple[dict, ...]]:
+    """One regex over every trigger pattern of seeds/triggers.csv (group tN = row N)."""
+    rows = tuple(r for r in seed_rows("triggers"))
+    parts = [f"(?P<t{i}>{r['pattern']})" for i, r in enumerate(rows)]
+    return re.compile(r"(?<![\w\-])(?:" + "|".join(parts) + r")(?![\w\-])", re.I), rows
+
+
+def _actor(m: Mention) -> tuple[str, str | None, str | None, str]:
+    """(name as the source writes it, role, country, cross-document key) of an actor mention."""
+    if m.kind == "PERSON":
+        written = m.canonical
+        if len(m.name_tokens) >= 2 and gz.fold(" ".join(m.name_tokens)) in gz.people():
+            written = " ".join(m.name_tokens)
+        return written, m.role, m.country_code, m.canonical
+    return m.text, m.role, m.country_code, m.canonical or m.text
+
+
+def _is_actor(m: Mention, text: str) -> bool:
+    if _dateline(m, text):
+        return False
+    if m.kind == "PERSON":
+        return True
+    if m.kind == "ORG":
+        return not m.media and not _modifier(m, text)
+    if m.kind == "PLACE" and m.place_kind in ("country", "venue"):
+        left = text[max(0, m.start - 14):m.start]
+        return not LOCATIVE.search(left) and not m.possessive and not _modifier(m, text)
+    return False
+
+
+def _dateline(m: Mention, text: str) -> bool:
+    """'LONDON -- At least seven ...': the place a story was filed from, at the start of a paragraph."""
+    return m.text.isupper() and bool(DATELINE.match(text, m.end)) and (m.start == 0 or text[m.start - 1] == "\n")
+
+
+def _modifier(m: Mention, text: str) -> bool:
+    """True when the name qualifies what follows ('Kremlin spokesman', 'Russia President Putin')."""
+    nxt = text[m.end:m.end + 30].split(None, 2)
+    if not nxt or text[m.end:m.end + 1] not in (" ", "\u00a0"):
+        return False
+    word = nxt[0].strip(",.")
+    return word[:1].isupper() or gz.fold(word) in gz.titles() or word.lower() in MODIFIED
+
+
+def _subject_phrase(left: str) -> str | None:
+    """The bare noun phrase before a verb: 'Several people' in 'Several people died'."""
+    words = left.replace(",", " ").split()
+    while words and AUX.match(words[-1]):
+        words.pop()
+    if words[:2] and words[0].lower() == "at" and words[1:2] == ["least"]:
+        pass
+    elif not words or len(words) > 5 or words[0].lower() in PREPOSITIONS:
+        return None
+    if len(words) > 6 or words[-1].lower() in function_words() \
+            or words[0].lower() in PRONOUNS:
+        return None
+    phrase = " ".join(words).strip(" \"“”'‘’-")
+    fw = function_words()
+    if not any(w.lower() not in fw and w.isalpha() for w in phrase.split()):
+        return None
+    return phrase
+
+
+def _location(sent_places: list[Mention], trigger_pos: int, text: str, used: set[int],
+              visit_end: int | None = None) -> Mention | None:
+    best, key = None, None
+    for p in sent_places:
+        if id(p) in used or p.possessive:
+            continue
+        left = text[max(0, p.start - 20):p.start]
+        prep = bool(LOCATIVE.search(left)) and not ACCORDING.search(left)
+        if not prep and (p.place_kind == "venue" or _modifier(p, text)):
+            continue
+        if _dateline(p, text):
+            continue
+        after_visit = visit_end is not None and 0 <= p.start - visit_end <= 3
+        if not prep and not after_visit:
+            continue
+        k = (prep, SPECIFICITY.get(p.place_kind, 0), -abs(p.start - trigger_pos))
+        if key is None or k > key:
+            best, key = p, k
+    return best
+
+
+def find_candidates(text: str, sentences: list[tuple[int, int]], mentions: list[Mention], dates: list[DateExpr],
+                    published: dt.date | None, title: str | None, language: str = "en") -> list[dict]:
+    """Event candidate rows (without doc_id) for one document, exactly one is_main when any."""
+    if language not in ("en", "und", None, ""):
+        return []
+    pattern, rows = triggers()
+    by_sent: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sent.setdefault(m.sentence_id, []).append(m)
+    dates_by_sent: dict[int, list[DateExpr]] = {}
+    si = 0
+    for x in dates:
+        while si + 1 < len(sentences) and sentences[si + 1][0] <= x.start:
+            si += 1
+        dates_by_sent.setdefault(si, []).append(x)
+    paragraph_of = _paragraphs(text, sentences)
+    out: list[dict] = []
+    seen = set()
+    prev_actors: tuple | None = None
+    for sid, (ss, se) in enumerate(sentences):
+        sent = text[ss:se]
+        ms = sorted(by_sent.get(sid, []), key=lambda m: m.start)
+        actors = [m for m in ms if _is_actor(m, text)]
+        places = [m for m in ms if m.kind == "PLACE"]
+        sent_dates = dates_by_sent.get(sid, [])
+        for t in pattern.finditer(sent):
+            row = rows[int(t.lastgroup[1:])]
+            ts, te = ss + t.start(), ss + t.end()
+            if any(x.start <= ts < x.end for x in sent_dates):
+                continue
+            cand = _candidate(text, sent, ss, se, ts, te, row, actors, places, prev_actors)
+            if cand is None:
+                continue
+            for a1, a2, loc in cand:
+                key = (sid, a1[3] if a1 else None, a2[3] if a2 else None, row["event_type"])
+                if key in seen:
+                    continue
+                seen.add(key)
+                fallback_loc = loc is None
+                if loc is None:
+                    codes = {a[2] for a in (a1, a2) if a and a[2]}
+                    loc = _nearby_place(sid, by_sent, paragraph_of, text, sentences, codes)
+                d = _date_for(dates_by_sent.get(sid, []), ts)
+                rec = _record(len(out), sid, sent, t.group(0), row, a1, a2, loc, d, published)
+                rec["confidence"] = round(float(row["weight"]) * (1.0 if a2 else 0.8) * (0.9 if fallback_loc else 1.0)
+                                          * (1.0 if a1 and a1[4] else 0.8), 3)
+                out.append(rec)
+            if cand:
+                a1, a2, _ = cand[-1]
+                if a1 and a2 and a1[4] and a2[4]:
+                    prev_actors = (a1, a2)
+    if not any(c["sentence_id"] <= 2 for c in out) and sentences:
+        fb = _fallback(text, sentences, by_sent, dates_by_sent, published, len(out))
+        if fb:
+            out.append(fb)
+    _choose_main(out, title, mentions)
+    _complete_main(out, text, sentences, by_sent, dates_by_sent, published)
+    return out
+
+
+def _paragraphs(text: str, sentences: list[tuple[int, int]]) -> list[int]:
+    out, para, last_end = [], 0, 0
+    for s, e in sentences:
+        if "\n\n" in text[last_end:s] or "\n" in text[last_end:s] and last_end:
+            para += 1
+        out.append(para)
+        last_end = e
+    return out
+
+
+def _candidate(text, sent, ss, se, ts, te, row, actors, places, prev_actors):
+    left_text = text[ss:ts]
+    cut = LEFT_CUT.match(left_text)
+    left_start = ss + (cut.end() if cut else 0)
+    right_m = RIGHT_CUT.search(text, te, se)
+    right_end = right_m.start() if right_m else se
+    left = [a for a in actors if left_start <= a.start and a.end <= ts and ts - a.end <= MAX_GAP]
+    right = [a for a in actors if a.start >= te and a.end <= right_end and a.start - te <= 90
+             and not (row["cameo_code"] == "042" and a.kind == "PLACE") and not a.possessive
+             and not SPEAKER.match(text, a.end)]
+    agents, patients = [], []
+    if left:
+        agents = [left[-1]]
+        if len(left) >= 2 and re.fullmatch(r"[ \u00a0]*(?:and|&)[ \u00a0]*", text[left[-2].end:left[-1].start]):
+            agents = [left[-2]]
+            if not right and row["symmetric"] == "1":
+                patients = [left[-1]]
+    if right and not patients:
+        patients = [right[0]]
+        for nxt in right[1:]:
+            if JOINER.match(text[patients[-1].end:nxt.start]):
+                patients.append(nxt)
+            else:
+                break
+    if agents and patients and BY.match(text[te:patients[0].start]) and PASSIVE.search(text[left_start:ts]):
+        agents, patients = [patients[0]], agents
+    pair = None
+    if not agents and prev_actors and PAIR.search(text[left_start:ts]):
+        pair = prev_actors
+    used = {id(m) for m in agents + patients}
+    loc = _location(places, ts, text, used, te if row["cameo_code"] == "042" else None)
+    if pair:
+        return [(pair[0], pair[1], loc)]
+    a1 = (*_actor(agents[0]), True) if agents else None
+    if a1 is None:
+        if row["event_type"] in ("CONSULT", "AGREE", "REQUEST", "DEMAND", "ACCUSE", "REJECT", "SUPPORT",
+                                 "COOPERATE", "THREATEN", "INVESTIGATE") and len(patients) < 2:
+            return None
+        phrase = _subject_phrase(text[left_start:ts])
+        if phrase is None and not patients:
+            return None
+        a1 = (phrase, None, None, phrase, False) if phrase else None
+    if not patients:
+        return [(a1, None, loc)] if a1 else None
+    out = []
+    for p in patients:
+        a2 = (*_actor(p), True)
+        if a1 and a2[3] == a1[3]:
+            continue
+        out.append((a1, a2, loc) if a1 else (a2, None, loc))
+    return out or None
+
+
+def _nearby_place(sid, by_sent, paragraph_of, text, sentences, codes):
+    order = []
+    if sid > 0 and paragraph_of[sid - 1] == paragraph_of[sid]:
+        order.append(sid - 1)
+    if sid + 1 < len(sentences):
+        order.append(sid + 1)
+    for o in order:
+        places = [m for m in by_sent.get(o, []) if m.kind == "PLACE" and not m.possessive]
+        loc = _location(places, sentences[o][0], text, set())
+        if loc and (not codes or loc.country_code in codes):
+            return loc
+    return None
+
+
+def _date_for(exprs: list[DateExpr], pos: int) -> DateExpr | None:
+    usable = [x for x in exprs if x.kind != "time" and not x.text.lower().startswith("since")]
+    usable = usable or [x for x in exprs if x.kind == "time"]
+    if not usable:
+        return None
+    return min(usable, key=lambda x: (x.kind == "year", abs(x.start - pos)))
+
+
+def _record(no, sid, sent, trigger, row, a1, a2, loc, d, published) -> dict:
+    background = False
+    if d and d.date and published:
+        end = d.date
+        if d.precision == "month":
+            end = (d.date.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        elif d.precision == "year":
+            end = dt.date(d.date.year, 12, 31)
+        background = (published - end).days > 10
+    elif d and d.kind in ("year", "monthyear") and not re.search(r"\b(?:will|next|plans?|expected)\b", sent, re.I):
+        background = True
+    if BACKGROUND.search(sent):
+        background = True
+    return {
+        "candidate_no": no, "sentence_id": sid, "trigger": trigger, "event_type": row["event_type"],
+        "cameo_code": row["cameo_code"] or None,
+        "actor1": a1[0] if a1 else None, "actor1_role": a1[1] if a1 else None, "actor1_country": a1[2] if a1 else None,
+        "actor1_canonical": a1[3] if a1 else None,
+        "actor2": a2[0] if a2 else None, "actor2_role": a2[1] if a2 else None, "actor2_country": a2[2] if a2 else None,
+        "actor2_canonical": a2[3] if a2 else None,
+        "location": loc.text if loc else None, "location_country": loc.country_code if loc else None,
+        "event_date": d.date if d else None, "event_date_raw": d.text if d else None,
+        "date_precision": d.precision if d and d.date else None,
+        "evidence": sent.strip(), "confidence": 0.5, "is_main": False, "is_background": background,
+    }
+
+
+def _fallback(text, sentences, by_sent, dates_by_sent, published, no) -> dict | None:
+    """A generic event from the lead sentence when no trigger fired there: its actors, place and date."""
+    lead = [i for i in range(min(3, len(sentences)))]
+    ents = [m for i in lead for m in sorted(by_sent.get(i, []), key=lambda m: m.start) if _is_actor(m, text)]
+    places = [m for i in lead for m in by_sent.get(i, []) if m.kind == "PLACE" and not m.possessive]
+    if not ents:
+        return None
+    a1 = (*_actor(ents[0]), True)
+    a2 = next(((*_actor(m), True) for m in ents[1:] if _actor(m)[3] != a1[3]), None)
+    loc = _location(places, ents[0].start, text, {id(ents[0])})
+    d = next((x for i in lead for x in dates_by_sent.get(i, []) if x.kind != "time"), None)
+    sid = ents[0].sentence_id
+    s, e = sentences[sid]
+    rec = _record(no, sid, text[s:e], None, {"event_type": "OTHER", "cameo_code": ""}, a1, a2, loc, d, published)
+    rec["confidence"] = 0.3
+    return rec
+
+
+def _complete_main(cands, text, sentences, by_sent, dates_by_sent, published) -> None:
+    """The lead event borrows what its sentence lacks from the lead paragraph: place, then date."""
+    main = next((c for c in cands if c["is_main"]), None)
+    if main is None:
+        return
+    lead = range(min(max(3, main["sentence_id"] + 2), len(sentences)))
+    if not main["location"]:
+        for i in lead:
+            places = [m for m in by_sent.get(i, []) if m.kind == "PLACE" and not m.possessive]
+            loc = _location(places, sentences[i][0], text, set())
+            if loc:
+                main["location"], main["location_country"] = loc.text, loc.country_code
+                break
+    if main["event_date"] is None and not main["is_background"]:
+        x = next((x for i in lead for x in dates_by_sent.get(i, [])
+                  if x.date and x.kind not in ("year", "time") and not x.text.lower().startswith("since")
+                  and (published is None or abs((published - x.date).days) <= 7)), None)
+        if x is not None:
+            main["event_date"], main["event_date_raw"], main["date_precision"] = x.date, x.text, x.precision
+        elif published is not None:
+            main["event_date"], main["date_precision"] = published, "day"
+
+
+def _choose_main(cands: list[dict], title: str | None, mentions: list[Mention]) -> None:
+    if not cands:
+        return
+    tw = set(re.findall(r"\w+", gz.fold(title or "")))
+
+    def score(c: dict) -> float:
+        s = c["confidence"] - 0.05 * min(c["sentence_id"], 20)
+        for a in (c["actor1"], c["actor2"]):
+            if a and set(re.findall(r"\w+", gz.fold(a))) & tw:
+                s += 0.35
+        trig = gz.fold(c["trigger"] or "")[:4]
+        if trig and any(w.startswith(trig) for w in tw):
+            s += 0.3
+        if c["is_background"]:
+            s -= 1.0
+        if c["location"]:
+            s += 0.1
+        return s
+    best = max(range(len(cands)), key=lambda i: (score(cands[i]), -i))
+    cands[best]["is_main"] = True
