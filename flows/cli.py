@@ -125,10 +125,21 @@ def _cell(v) -> str:
 
 
 def cmd_serve(a: argparse.Namespace) -> int:
+    """Register deployment newslake/<name> (cron in UTC) and run its flow runs here until stopped."""
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL", "INFO")
     quiet_prefect()
+    from prefect.schedules import Cron
+    from prefect.settings import get_current_settings
     from flows.newslake import newslake_flow
-    newslake_flow.serve(name=a.name, cron=a.cron,
-                        parameters={"paths": a.paths or None, "lake": os.path.abspath(a.lake)})
+    if not get_current_settings().api.url:
+        print("newslake: PREFECT_API_URL is not set: serving against a temporary API that ends with this "
+              "process. Start `prefect server start` and export PREFECT_API_URL=http://127.0.0.1:4200/api "
+              "to keep runs and see them in the UI.", file=sys.stderr)
+    paths = [os.path.abspath(p) for p in a.paths or ["inbox"]]
+    newslake_flow.serve(name=a.name, schedules=[Cron(a.cron, timezone="UTC")], limit=1, tags=["newslake"],
+                        parameters={"paths": paths, "lake": os.path.abspath(a.lake)},
+                        description=f"newslake serve: ingest {', '.join(paths)} on '{a.cron}' (UTC)")
     return 0
 
 

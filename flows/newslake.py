@@ -14,10 +14,9 @@ from prefect.cache_policies import NO_CACHE
 from flows import runners, summary
 from tasks import ingest, land, models, pipeline
 from tasks.config import Settings
+from tasks.faults import checkpoint
 from tasks.lock import lake_lock
 from tasks.records import LedgerRow
-
-FILES_PER_BATCH = 4000
 
 
 def new_run_id() -> str:
@@ -71,6 +70,7 @@ def process_batch(batch_no: int, docs: list, executor: Executor, settings: Setti
                                settings.expected_languages) for c in chunks]
     for fut in futures:
         res: pipeline.ChunkResult = fut.result()
+        checkpoint("chunk-processed")
         for name, table in res.tables.items():
             writer.write(name, table, batch_no)
         stats["documents"] += res.tables["documents"].num_rows
@@ -118,7 +118,7 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
         rows: list[LedgerRow] = []
         stats = {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": []}
         with runners.chunk_executor(settings) as executor, summary.progress(len(entries)) as advance:
-            for batch_no, batch in enumerate(_batched(entries, FILES_PER_BATCH), 1):
+            for batch_no, batch in enumerate(_batched(entries, settings.batch_files), 1):
                 got = ingest_batch(batch_no, batch, led, manifest_meta, manifest_reasons, run_id,
                                    settings.max_file_bytes)
                 if got.docs:
@@ -133,6 +133,7 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
                 advance(len(batch))
         writer.close()
         counts = build_models(settings.lake, run_id)
+        checkpoint("published")
         result = summary.run_summary(settings.lake, run_id, rows, stats, counts,
                                      time.perf_counter() - started)
     summary.publish_artifacts(result)

@@ -23,6 +23,8 @@ LENGTH_LOW, LENGTH_HIGH = 70, 200
 STOP_LOW, STOP_HIGH = 0.30, 0.32
 MAX_LINK_DENSITY = 0.2
 MAX_HEADING_DISTANCE = 200
+MAX_HTML_TAGS = 50_000  # more tags than any article page: tag-stripped text instead of a DOM
+SHORT_ARTICLE = 500  # chars of good text below which medium paragraphs count as good
 PHRASE_MAX_CHARS = 160
 CONTAINS_MAX_CHARS = 100
 
@@ -47,6 +49,7 @@ class Unit:
     cls: str = ""  # jusText class: bad | short | neargood | good
     cf: str = ""  # context-free class
     scope: str = "line"
+    box: int = 0  # HTML: the container element holding the block (0: unknown)
     words: int = 0
     stop: float = 0.0
 
@@ -182,7 +185,7 @@ def html_units(html: str) -> tuple[list[Unit], dict]:
     units = []
     for no, b in enumerate(H.blocks(soup), 1):
         u = Unit(no, b.text, b.text, heading=b.heading,
-                 link_density=b.link_chars / len(b.text))
+                 link_density=b.link_chars / len(b.text), box=b.box)
         if b.pruned is not None:
             u.kind, u.reason = b.pruned
         units.append(u)
@@ -290,6 +293,7 @@ def _revise(seq: list[Unit]) -> None:
             u.cls = "good"
 
 
+MAIN_BOX_SHARE = 0.5  # HTML: the container holding this share of the good text is the article's
 MAIN_GAP = 3  # junk units that end a cluster of good paragraphs
 FAR_GAP = 8  # a cluster this far from the main text ...
 MINOR_SHARE = 0.2  # ... and this small beside it is a teaser, bio or stray box
@@ -326,6 +330,23 @@ def _main_zone(seq: list[Unit]) -> None:
             for i in c:
                 seq[i].cls = "bad"
                 seq[i].reason = "junk: away from the main text"
+
+
+def _main_container(seq: list[Unit]) -> None:
+    """HTML: unlabelled, link-poor blocks inside the element that holds most of the good text are text too."""
+    mass: Counter = Counter()
+    for u in seq:
+        if u.box and u.cls == "good" and u.kind is None:
+            mass[u.box] += len(u.text)
+    if not mass:
+        return
+    box, chars = mass.most_common(1)[0]
+    if chars < MAIN_BOX_SHARE * sum(mass.values()):
+        return
+    for u in seq:
+        if u.box == box and u.cls != "good" and u.kind is None and u.link_density <= MAX_LINK_DENSITY \
+                and not u.heading:
+            u.cls = "good"
 
 
 def _headline_like(u: Unit) -> bool:
@@ -384,7 +405,11 @@ def _pre_junk(units: list[Unit], boilerplate: frozenset[str]) -> None:
     """Phrase families, captions/credits, recurring lines and empty list markers."""
     prev = None
     for u in units:
-        if u.kind is not None:
+        if u.kind is not None:  # pre-labelled by page structure; a comment header still ends the article
+            if u.kind == "comment" and len(u.text) <= PHRASE_MAX_CHARS:
+                hit = match_phrase(u.text)
+                if hit and hit[2] == "rest":
+                    u.scope = "rest"
             continue
         if not u.text:
             if u.bullet:
@@ -424,10 +449,8 @@ def _find_title(units: list[Unit], seq: list[Unit], hint: str | None) -> Unit | 
                     break
         if best is not None:
             return best
-    first_body = next((i for i, u in enumerate(seq) if u.kind is None and u.cf == "good"), None)
-    if first_body is None:
-        first_body = next((i for i, u in enumerate(seq) if u.kind is None and u.cls == "good"
-                           and u.text.endswith(_SENTENCE_END)), len(seq))
+    first_body = next((i for i, u in enumerate(seq) if u.kind is None and u.cls == "good"
+                       and (u.cf == "good" or u.text.endswith(_SENTENCE_END))), len(seq))
     window = [u for u in seq[max(0, first_body - 40):first_body] if _headline_like(u)]
     if not window:
         return None
@@ -446,11 +469,12 @@ def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None
         u.cls = u.cf
     if not lenient:
         _revise(seq)
-        if not any(u.cls == "good" for u in seq):  # no clear prose: take the medium paragraphs
-            for u in seq:
-                u.cls = "good" if u.cf == "neargood" else u.cf
+        if sum(len(u.text) for u in seq if u.cls == "good") < SHORT_ARTICLE:  # little clear prose:
+            for u in seq:  # take the medium paragraphs too
+                u.cls = "good" if u.cf == "neargood" or u.cls == "good" else u.cf
             _revise(seq)
         _main_zone(seq)
+        _main_container(seq)
     fields: dict = {"title": None, "authors": [], "section": None, "source_name": None, "published_raw": None}
 
     title = _find_title(units, seq, title_hint)
@@ -489,7 +513,7 @@ def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None
         _header_labels(seq, ti, stoplist, fields)
 
     # comment sections and other 'rest of page' markers
-    _rest_of_page(seq)
+    _rest_of_page(seq, ti)
 
     # the rest: jusText verdicts turned into kinds
     body_idx = [i for i, u in enumerate(seq) if u.kind is None and u.cls == "good"]
@@ -512,12 +536,22 @@ def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None
     return fields
 
 
-def _rest_of_page(seq: list[Unit]) -> None:
+def _rest_of_page(seq: list[Unit], ti: int) -> None:
     """After a comment-section marker that follows the article, every remaining line is comment."""
-    good = [len(u.text) if u.kind is None and u.cls == "good" else 0 for u in seq]
-    total, before = sum(good), 0
+    before = 0
+    signed = [i for i, u in enumerate(seq) if i > ti and u.kind == "comment" and u.scope == "line"]
     for i, u in enumerate(seq):
-        before += good[i]
+        if i > ti and u.kind is None and u.cls == "good":
+            before += len(u.text)
+        if len(signed) >= 2 and i == signed[0]:  # comments signed 'Posted by ...' with no section header
+            start, run = _comment_start(seq, i), 0
+            run = sum(len(v.text) for v in seq[start:i] if v.kind is None and v.cls == "good")
+            if before - run >= 400:
+                for v in seq[start:]:
+                    if v.kind is None or v.kind in ("other", "nav"):
+                        _mark(v, "comment", "comment: signed comments follow")
+                return
+            signed.pop(0)
         if u.scope == "rest" and u.kind and before >= 400:
             reason = "%s: after '%s'" % (u.kind, u.text[:40])
             for v in seq[i + 1:]:
@@ -526,30 +560,43 @@ def _rest_of_page(seq: list[Unit]) -> None:
             return
 
 
+def _comment_start(seq: list[Unit], sig: int) -> int:
+    """Where the comment a signature line closes begins: below the nearest line labelled as page furniture."""
+    j = sig - 1
+    while j > 0 and seq[j].kind is None:
+        j -= 1
+    return j + 1
+
+
 def _header_labels(seq: list[Unit], ti: int, stoplist: frozenset[str], fields: dict) -> None:
-    """Source name (doubled logo line), section label and author name lines around the headline."""
+    """Source name (doubled logo line), section label and author name lines just around the headline."""
     sections = _sections()
-    lo = max(0, ti - 8)
-    for i in range(lo, ti):
+    i = ti - 1
+    while i >= max(0, ti - 8):
         u = seq[i]
-        if u.kind not in (None, "nav", "other") or len(u.text) > 40:
-            continue
-        nxt = seq[i + 1] if i + 1 < ti else None
-        if nxt is not None and nxt.text == u.text and u.words <= 5 and not fields["source_name"]:
+        free = u.kind in (None, "nav", "other") and not u.bullet and len(u.text) <= 40
+        if u.kind in ("byline", "dateline"):
+            pass
+        elif free and i > 0 and seq[i - 1].text == u.text and u.words <= 5 and not fields["source_name"]:
             fields["source_name"] = u.text
             _mark(u, "other", "source name")
-            _mark(nxt, "other", "source name")
-        elif norm(u.text) in sections and u.kind != "other":
+            _mark(seq[i - 1], "other", "source name")
+            i -= 1
+        elif free and norm(u.text) in sections and not fields["section"]:
             fields["section"] = u.text
             _mark(u, "other", "section label")
-    for i in (ti - 1, ti + 1):
-        if 0 <= i < len(seq):
-            u = seq[i]
-            if u.kind in (None, "nav", "other") and u.reason != "source name" and u.reason != "section label" \
-                    and _is_name_line(u, stoplist) and norm(u.text) not in sections:
-                if not fields["authors"]:
-                    fields["authors"] = [u.text]
-                _mark(u, "byline", "byline: name line")
+        elif free and not fields["authors"] and _is_name_line(u, stoplist) and norm(u.text) not in sections:
+            fields["authors"] = [u.text]
+            _mark(u, "byline", "byline: name line")
+        else:
+            break
+        i -= 1
+    if ti + 1 < len(seq):
+        u = seq[ti + 1]
+        if u.kind in (None, "nav", "other") and not fields["authors"] and _is_name_line(u, stoplist) \
+                and norm(u.text) not in sections:
+            fields["authors"] = [u.text]
+            _mark(u, "byline", "byline: name line")
 
 
 def _finish(units: list[Unit], fields: dict, meta: dict | None = None) -> CleanDoc:
@@ -604,6 +651,8 @@ def _fallback(raw: RawDoc, boilerplate: frozenset[str]) -> CleanDoc:
 
 def _clean(raw: RawDoc, boilerplate: frozenset[str]) -> CleanDoc:
     hint = raw.meta.get("title")
+    if raw.fmt == "html" and raw.text.count("<") > MAX_HTML_TAGS:
+        return _fallback(raw, boilerplate)
     if raw.fmt == "html":
         units, meta = html_units(raw.text)
         fields = classify(units, _doc_stoplist(units), hint or meta.get("title"), boilerplate)

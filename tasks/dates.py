@@ -79,10 +79,51 @@ def _month(s: str) -> int:
     return MONTHS.get(s.rstrip(".").lower(), 0)
 
 
-def find_dates(text: str) -> list[DateExpr]:
-    """Every date expression in text, unresolved, in order."""
+ANCHORS = frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset("today tonight tomorrow yesterday ago am pm".split())
+UNITS = frozenset("week month year weekend night morning afternoon evening".split())
+DEICTIC = frozenset("last next this past".split())
+
+
+NUMERIC_ANCHOR = re.compile(r"(?=\d)(?<!\d)(?:(?:19|20)\d\d(?!\d)|\d{1,2}(?:[.:]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.))", re.I)
+
+
+def _anchors(text: str, words: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
     out = []
-    for m in PATTERN.finditer(text):
+    for s, e, w in words:
+        if w in ANCHORS or (w in UNITS and text[max(0, s - 6):s].split()[-1:] and
+                            text[max(0, s - 6):s].split()[-1].lower() in DEICTIC):
+            out.append((s, e))
+    out += [m.span() for m in NUMERIC_ANCHOR.finditer(text)]
+    out.sort()
+    return out
+
+
+PRIOR_WORDS = re.compile(r"[\w'’.]+[ \u00a0,]*")
+
+
+def _matches(text: str, anchors: list[tuple[int, int]]) -> list[re.Match]:
+    """The longest date match covering each anchor, tried from the anchor and the few words before it."""
+    out: list[re.Match] = []
+    for s, e in anchors:
+        if out and out[-1].end() >= e:
+            continue
+        base = max(0, s - 24, out[-1].end() if out else 0)
+        starts = [m.start() + base for m in PRIOR_WORDS.finditer(text[base:s])][-3:] + [s]
+        best = None
+        for st in starts:
+            m = PATTERN.match(text, st)
+            if m and m.end() >= e and (best is None or m.end() > best.end()):
+                best = m
+        if best:
+            out.append(best)
+    return out
+
+
+def find_dates(text: str, words: list[tuple[int, int, str]] | None = None) -> list[DateExpr]:
+    """Every date expression in text, unresolved, in order (the pattern runs only around anchor words)."""
+    from tasks.entities import word_spans
+    out = []
+    for m in _matches(text, _anchors(text, words if words is not None else word_spans(text))):
         g = m.groupdict()
         s, e = m.span()
         raw = m.group(0)

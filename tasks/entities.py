@@ -12,13 +12,60 @@ UPPER = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper()) 
 _TOKEN = rf"(?:(?:[{UPPER}]\.){{2,}}|(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Rev|Jr|Sr)\.|[{UPPER}]\.(?=[ \u00a0][{UPPER}])|[{UPPER}][\w'’\-]*|\d+[A-Za-z]*(?=[ \u00a0][{UPPER}]))"
 _LINK = r"(?:[ \u00a0](?:of(?:[ \u00a0]the)?|de|da|del|der|van|von|bin|ibn|al|el|le|la|du|dos|das|di)(?=[ \u00a0][{UP}]))?" \
         .replace("{UP}", UPPER)
-SPAN = re.compile(rf"(?<![\w'’\-]){_TOKEN}(?:{_LINK}[ \u00a0]{_TOKEN}|-{_TOKEN})*")
+SPAN = re.compile(rf"(?=[{UPPER}0-9])(?<![\w'’\-]){_TOKEN}(?:{_LINK}[ \u00a0]{_TOKEN}|-{_TOKEN})*")
 SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*[ \u00a0\t]+(?=[\"“‘'(\[]?[" + UPPER + r"0-9])|\n+|[.!?](?=[\"“‘][" + UPPER + "])")
 ABBREVIATIONS = frozenset("mr mrs ms dr st gen sen rep gov lt col sgt capt prof rev jr sr inc co corp ltd no vs jan feb mar "
                           "apr jun jul aug sep sept oct nov dec u.s u.n u.k e.u p.m a.m mt ft fig st".split())
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+APOSTROPHES = ("'s", "’s", "'", "’")
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|to|from|of|outside|inside|across|around|into|toward|towards)[ \u00a0]+$", re.I)
 MIN_BARE_CITY = 100000  # smaller towns count as places only after 'in', 'at', 'near' ...
+
+
+WORD = re.compile(r"\w[\w'’\-]*")
+
+
+def word_spans(text: str, pattern: re.Pattern | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, lower-case word) of every word, or only of the words pattern knows (see keyword_pattern)."""
+    if pattern is None:
+        return [(m.start(), m.end(), m.group(0).lower()) for m in WORD.finditer(text)]
+    low = text.lower()
+    if len(low) != len(text):
+        return [(m.start(), m.end(), m.group(0).lower()) for m in WORD.finditer(text)]
+    return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(low)]
+
+
+def keyword_pattern(words: frozenset[str]) -> re.Pattern:
+    """One regex matching any of the lower-case words as a whole word, compiled as a trie (fast to scan)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+    return re.compile(r"(?<![\w'’\-])" + emit(trie) + r"(?![\w\-])")
+
+
+def windows(text: str, spans: list[tuple[int, int]], before: int, after: int) -> list[tuple[int, int]]:
+    """Merged text windows around anchor spans, cut at spaces, where a slower pattern is worth running."""
+    out: list[list[int]] = []
+    n = len(text)
+    for s, e in spans:
+        ws = text.rfind(" ", 0, max(0, s - before)) + 1
+        we = text.find(" ", min(n, e + after))
+        we = n if we < 0 else we
+        if out and ws <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], we)
+        else:
+            out.append([ws, we])
+    return [(a, b) for a, b in out]
 
 
 @dataclass(slots=True)
@@ -56,30 +103,10 @@ def name_words() -> dict[str, str]:
 
 
 @functools.cache
-def role_pattern() -> re.Pattern:
-    """A lower-case role title right before a name: 'foreign minister ', 'Kremlin spokesman '."""
-    phrases = sorted({r["phrase"] for r in seed_rows("roles") if r["kind"] in ("title", "descriptor")}, key=len, reverse=True)
-    alt = "|".join(re.escape(p) for p in phrases)
-    return re.compile(rf"(?:(?P<mod>[\w.’'\-]+)[ \u00a0]+)?(?P<role>{alt}),?[ \u00a0]+$", re.I)
-
-
-@functools.cache
-def appositive_pattern() -> re.Pattern:
-    """A role given after a name: ', the Red Bull team principal,' / ', Secretary-General of the UN'."""
-    phrases = sorted({r["phrase"] for r in seed_rows("roles") if r["kind"] == "title"}, key=len, reverse=True)
-    alt = "|".join(re.escape(p) for p in phrases)
-    return re.compile(rf"^,[ \u00a0]+(?:the[ \u00a0]+)?(?:(?P<mod>[\w.’'\-]+)[ \u00a0]+){{0,3}}?(?P<role>{alt})\b", re.I)
-
-
-@functools.cache
-def descriptor_pattern() -> re.Pattern:
-    """'the UN chief', 'the Russian President', 'the secretary-general' (a person named elsewhere)."""
-    phrases = sorted({r["phrase"] for r in seed_rows("roles") if r["kind"] in ("title", "descriptor")}
-                     | {"leader", "chief", "head"}, key=len, reverse=True)
-    alt = "|".join(re.escape(p) for p in phrases)
-    return re.compile(rf"(?:\b[Tt]he[ \u00a0]+|(?=[\w.’'\-]+[ \u00a0]+(?i:{alt})\b))(?:(?P<mod>[\w.’'\-]+(?:[ \u00a0][{UPPER}][\w.]+)?)[ \u00a0]+)??(?P<role>(?i:{alt}))\b"
-                      rf"(?:[ \u00a0]+of[ \u00a0]+(?:the[ \u00a0]+)?(?P<of>[{UPPER}][\w.]*(?:[ \u00a0][{UPPER}][\w.]*)*))?"
-                      rf"(?![ \u00a0]*[{UPPER}])")
+def role_last_words() -> frozenset[str]:
+    """Last words of role phrases ('chief', 'president'): where a descriptor may end."""
+    return frozenset(gz.fold(r["phrase"]).split()[-1] for r in seed_rows("roles")
+                     if r["kind"] in ("title", "descriptor")) | {"leader", "chief", "head"}
 
 
 PLURAL = re.compile(r"\b(?:the[ \u00a0]+)?(?P<role>presidents|leaders|heads of state|prime ministers|foreign ministers)"
@@ -143,7 +170,7 @@ def _peel(tokens: list[str]) -> tuple[int, str | None, str | None, str | None, b
 
 def find_mentions(text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
     """Capitalised spans of text classified as PERSON / ORG / PLACE (aliases not yet resolved)."""
-    fw, words = function_words(), name_words()
+    fw = function_words()
     out: list[Mention] = []
     sid, n_sent = 0, len(sentences)
     for m in SPAN.finditer(text):
@@ -161,7 +188,7 @@ def find_mentions(text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
             p += len(t)
         start_i = 0
         for i, t in enumerate(toks):
-            if POSSESSIVE.search(t) and len(t) > 2 and i < len(toks) - 1:
+            if t.endswith(APOSTROPHES) and len(t) > 2 and i < len(toks) - 1:
                 pieces.append((start_i, i + 1))
                 start_i = i + 1
         pieces.append((start_i, len(toks)))
@@ -178,8 +205,8 @@ def find_mentions(text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
             eo = offs[a + len(sub) - 1] + len(sub[-1])
             last = sub[-1]
             possessive = False
-            if POSSESSIVE.search(last) and (len(last) > 2):
-                cut = len(POSSESSIVE.search(last).group(0))
+            if last.endswith(APOSTROPHES) and len(last) > 2:
+                cut = 2 if last.endswith(("'s", "’s")) else 1
                 eo -= cut
                 sub[-1] = last[:-cut]
                 possessive = True
@@ -188,103 +215,106 @@ def find_mentions(text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
                 eo = offs[a + len(sub) - 1] + len(sub[-1])
             if not sub or not sub[-1]:
                 continue
-            mention = _classify(text, sub, so, eo, sid, so == sent_start, words)
+            mention = _classify(text, sub, offs[a:a + len(sub)], eo, sid, so == sent_start)
             if mention:
                 mention.possessive = possessive
                 out.append(mention)
     return out
 
 
-def _classify(text: str, tokens: list[str], s: int, e: int, sid: int, initial: bool, words: dict) -> Mention | None:
-    k, role, country, org, honorific = _peel(tokens)
-    if gz.fold(" ".join(tokens[k:])) in gz.titles():
+def _classify(text: str, tokens: list[str], offs: list[int], e: int, sid: int, initial: bool) -> Mention | None:
+    """A Mention for one capitalised span (offs: where each token starts), or None when it names nothing."""
+    s = offs[0]
+    key = tuple(tokens)
+    locative = gz.fold(" ".join(tokens)) in gz.cities() and bool(LOCATIVE_BEFORE.search(text, max(0, s - 12), s))
+    label = _label(key, initial, locative)
+    if label is None:
         return None
-    if not (role or honorific) and gz.fold(" ".join(tokens[k:])) not in gz.people():
+    kind, canonical, role, country, org, place_kind, media, skip, name = label
+    start = offs[skip]
+    return Mention(sid, kind, text[start:e], start, e, canonical=canonical, role=role, country_code=country, org=org,
+                   name_tokens=name, place_kind=place_kind, media=media)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _label(tokens: tuple[str, ...], initial: bool, locative: bool) -> tuple | None:
+    """(kind, canonical, role, country, org, place kind, media, tokens skipped, name tokens) of a span, or None."""
+    words = name_words()
+    k, role, country, org, honorific = _peel(list(tokens))
+    rest = gz.fold(" ".join(tokens[k:]))
+    if rest in gz.titles():
+        return None
+    if not (role or honorific) and rest not in gz.people():
         k, country, org = 0, None, None
     name = tokens[k:]
-    kinds = [words.get(t.lower()) for t in name]
-    if "MISC" in kinds:
+    if "MISC" in (words.get(t.lower()) for t in name):
         return None
     if k and name[0] in ("of", "for"):
         return None  # 'Secretary-General of the United Nations': a descriptor, resolved later
-    ns = text.find(name[0], s) if k else s
-    surface = text[ns:e]
     key = gz.fold(" ".join(name))
-    orgs = gz.organisations()
-    m = Mention(sid, "", surface, ns, e, role=role, country_code=country, org=org, name_tokens=tuple(name))
     head = name[-1].lower()
-    row = orgs.get(key)
+    titled = bool(role or honorific)
+
+    def out(kind, canonical, place_kind=None, media=False, c=country, r=role, o=org, skip=k, nm=name):
+        return kind, canonical, r, c, o, place_kind, media, skip, tuple(nm)
+
+    def person(known, skip=k, nm=name):
+        if known:
+            return out("PERSON", known["canonical"], r=role or known["role"] or None,
+                       c=country or known["country_code"] or None, o=org or known["org"] or None, skip=skip, nm=nm)
+        return out("PERSON", ascii_name(" ".join(nm)), skip=skip, nm=nm)
+
+    row = gz.organisations().get(key)
     if row and len(name) == 1 and name[0] not in gz.org_spellings():
         row = None
-    if row and not (role or honorific):
-        m.kind, m.canonical = "ORG", row["name"]
-        m.country_code = row["country_code"] or country
-        m.media = row["kind"] == "MEDIA"
+    if row and not titled:
         if row["kind"] == "VENUE":
-            m.kind, m.place_kind = "PLACE", "venue"
-        return m
-    if not (role or honorific):
-        pl = gz.place(" ".join(name)) if len(name) <= 4 else None
-        if pl and pl[2] == "city" and gz.cities()[gz.fold(" ".join(name))][2] < MIN_BARE_CITY and \
-                not LOCATIVE_BEFORE.search(text[max(0, ns - 12):ns]):
+            return out("PLACE", row["name"], "venue", c=row["country_code"] or country)
+        return out("ORG", row["name"], media=row["kind"] == "MEDIA", c=row["country_code"] or country)
+    if not titled and len(name) <= 4:
+        pl = gz.place(" ".join(name))
+        if pl and pl[2] == "city" and gz.cities()[key][2] < MIN_BARE_CITY and not locative:
             pl = None
         if pl and not (len(name) == 1 and name[0].isupper() and len(name[0]) > 3 and pl[2] != "country"):
-            m.kind, m.canonical, m.country_code, m.place_kind = "PLACE", pl[0], pl[1], pl[2]
-            return m
+            return out("PLACE", pl[0], pl[2], c=pl[1])
     known = gz.people().get(key)
-    for cut in range(1, len(name) - 1):
-        if known is None and gz.fold(" ".join(name[cut:])) in gz.people():
-            # 'EPA Donald Trump' (a credit glued to a name) -> 'Donald Trump'
-            name = name[cut:]
-            m.start = text.find(name[0], ns)
-            m.text, m.name_tokens, key = text[m.start:e], tuple(name), gz.fold(" ".join(name))
-            known = gz.people()[key]
     if known:
-        return _person(m, known)
-    if not (role or honorific) and words.get(head) == "ORG":
-        m.kind, m.canonical = "ORG", " ".join(name)
-        m.country_code = country or next((c for t in name if (c := gz.country_of(t))), None)
-        return m
-    if not (role or honorific) and words.get(head) == "PLACE":
-        m.kind, m.canonical, m.place_kind = "PLACE", " ".join(name), "region"
-        m.country_code = country or next((c for t in name[:-1] if (p := gz.place(t)) and (c := p[1])), None)
-        return m
-    if len(name) == 1 and name[0].lower() in function_words():
+        return person(known)
+    for cut in range(1, len(name) - 1):
+        tail = gz.fold(" ".join(name[cut:]))
+        if tail in gz.people():
+            return person(gz.people()[tail], skip=k + cut, nm=name[cut:])  # 'EPA Donald Trump' -> 'Donald Trump'
+    kind = words.get(head)
+    if not titled and kind == "ORG":
+        return out("ORG", " ".join(name), c=country or next((c for t in name if (c := gz.country_of(t))), None))
+    if not titled and kind == "EVENT" and len(name) > 1:
+        # 'Brazilian Grand Prix', 'BRICS Summit': where something takes place
+        code = next((c for t in name if (c := gz.nationalities().get(gz.fold(t)) or gz.countries().get(gz.fold(t)))), None)
+        return out("PLACE", " ".join(name), "event", c=code)
+    if not titled and kind == "PLACE":
+        code = country or next((c for t in name[:-1] if (p := gz.place(t)) and (c := p[1])), None)
+        return out("PLACE", " ".join(name), "region", c=code)
+    fw = function_words()
+    if len(name) == 1 and name[0].lower() in fw:
         return None
-    if role or honorific:
-        m.kind = "PERSON"
-        return _person(m, gz.surnames().get(key) if len(name) == 1 else None)
-    if any(t.lower() in function_words() for t in name) or any(ch.isdigit() for ch in key):
+    if titled:
+        return person(gz.surnames().get(key) if len(name) == 1 else None)
+    if any(t.lower() in fw for t in name) or any(ch.isdigit() for ch in key):
         return None
     if all(t.isupper() for t in name):
         if len(name) == 1 and 2 <= len(name[0].replace(".", "")) <= 6 and not initial:
-            m.kind, m.canonical = "ORG", name[0]
-            return m
+            return out("ORG", name[0])
+        if 2 <= len(name) <= 3 and all(len(t) > 2 and t.isalpha() for t in name):
+            return person(gz.people().get(key), nm=tuple(t.title() for t in name))  # 'FELIPE MASSA'
         return None
     if any(gz.nationalities().get(gz.fold(t)) for t in name):
         return None
     if len(name) == 1:
         known = gz.surnames().get(key)
-        if known:
-            return _person(m, known)
-        m.kind = "UNKNOWN"
-        return m
+        return person(known) if known else out("UNKNOWN", "")
     if 2 <= len(name) <= 4:
-        m.kind = "PERSON"
-        return _person(m, None)
+        return person(None)
     return None
-
-
-def _person(m: Mention, known: dict | None) -> Mention:
-    m.kind = "PERSON"
-    if known:
-        m.canonical = known["canonical"]
-        m.role = m.role or known["role"] or None
-        m.country_code = m.country_code or known["country_code"] or None
-        m.org = m.org or known["org"] or None
-    else:
-        m.canonical = ascii_name(" ".join(m.name_tokens))
-    return m
 
 
 def ascii_name(name: str) -> str:
@@ -296,30 +326,55 @@ def ascii_name(name: str) -> str:
 
 def add_roles(text: str, mentions: list[Mention]) -> None:
     """Give people the lower-case title written before ('foreign minister X') or after (', the X chief') them."""
-    before, after = role_pattern(), appositive_pattern()
     titles = gz.titles()
     for m in mentions:
-        if m.kind != "PERSON":
+        if m.kind != "PERSON" or m.role:
             continue
-        left = text[max(0, m.start - 45):m.start]
-        hit = before.search(left)
+        words = text[max(0, m.start - 45):m.start].split()
+        hit = _title_at_end(words, titles)
+        if hit is None and text[m.end:m.end + 2] == ", ":
+            after = text[m.end + 2:m.end + 70].split(",")[0].split()
+            if after[:1] and after[0].lower() == "the":
+                after = after[1:]
+            hit = _title_inside(after[:6], titles)
         if hit is None:
-            hit = after.match(text[m.end:m.end + 70])
-        if hit:
-            row = titles.get(gz.fold(hit.group("role")))
-            if row and row["role"] and not m.role:
-                m.role = row["role"]
-                m.org = m.org or row["org"] or None
-            mod = hit.group("mod")
-            if mod:
-                bare = POSSESSIVE.sub("", gz.fold(mod))
-                code = gz.nationalities().get(bare) or gz.countries().get(bare)
-                org = gz.organisations().get(bare)
-                if code and not m.country_code:
-                    m.country_code = code
-                elif org and not m.org:
-                    m.org = org["name"]
-                    m.country_code = m.country_code or org["country_code"] or None
+            continue
+        row, mod = hit
+        if row["role"]:
+            m.role = row["role"]
+            m.org = m.org or row["org"] or None
+        if mod:
+            bare = POSSESSIVE.sub("", gz.fold(mod))
+            code = gz.nationalities().get(bare) or gz.countries().get(bare)
+            org = gz.organisations().get(bare)
+            if code and not m.country_code:
+                m.country_code = code
+            elif org and not m.org:
+                m.org = org["name"]
+                m.country_code = m.country_code or org["country_code"] or None
+
+
+def _title_at_end(words: list[str], titles: dict) -> tuple[dict, str | None] | None:
+    """The role phrase that ends the word list ('... Russia's foreign minister'), and the word before it."""
+    if words and words[-1].endswith(","):
+        words = words[:-1] + [words[-1][:-1]]
+    for size in (4, 3, 2, 1):
+        if len(words) >= size:
+            row = titles.get(gz.fold(" ".join(words[-size:])))
+            if row and row["kind"] in ("title", "descriptor") and row["role"]:
+                return row, (words[-size - 1] if len(words) > size else None)
+    return None
+
+
+def _title_inside(words: list[str], titles: dict) -> tuple[dict, str | None] | None:
+    """The first role phrase among a few words (', the Red Bull team principal')."""
+    for i in range(len(words)):
+        for size in (4, 3, 2, 1):
+            if i + size <= len(words):
+                row = titles.get(gz.fold(" ".join(words[i:i + size]).rstrip(".")))
+                if row and row["kind"] == "title" and row["role"]:
+                    return row, (words[i - 1] if i else None)
+    return None
 
 
 def resolve_aliases(mentions: list[Mention], extra_people: list[Mention] = ()) -> None:
@@ -372,23 +427,24 @@ def resolve_aliases(mentions: list[Mention], extra_people: list[Mention] = ()) -
 
 
 def find_descriptors(text: str, sentences: list[tuple[int, int]], people: list[Mention],
-                     taken: list[tuple[int, int]]) -> list[Mention]:
+                     taken: list[tuple[int, int]], words: list[tuple[int, int, str]]) -> list[Mention]:
     """'the UN chief', 'the Russian President' resolved to a person of the document (or of its title)."""
     out = []
     if not people:
         return out
     titles = gz.titles()
-    out += _plural(text, sentences, people)
+    if "presidents" in text or "leaders" in text or "ministers" in text or "heads of" in text:
+        out += _plural(text, sentences, people)
     sid = 0
-    for h in descriptor_pattern().finditer(text):
-        s, e = h.span()
+    hits = _descriptor_spans(text, words)
+    for s, e, role_text, mod, of in hits:
         if any(a <= s < b or a < e <= b for a, b in taken):
             continue
-        row = titles.get(gz.fold(h.group("role")))
-        role = (row or {}).get("role") or h.group("role").title()
+        row = titles.get(gz.fold(role_text))
+        role = (row or {}).get("role") or role_text.title()
         org = (row or {}).get("org") or None
         country = None
-        for part in (h.group("mod"), h.group("of")):
+        for part in (mod, of):
             if part:
                 bare = POSSESSIVE.sub("", gz.fold(part))
                 country = country or gz.nationalities().get(bare) or gz.countries().get(bare)
@@ -408,6 +464,57 @@ def find_descriptors(text: str, sentences: list[tuple[int, int]], people: list[M
         d = Mention(sid, "PERSON", text[ms:e], ms, e, canonical=match.canonical, role=match.role,
                     country_code=match.country_code, org=match.org, name_tokens=match.name_tokens)
         out.append(d)
+    return out
+
+
+OF_TAIL = re.compile(rf"[ \u00a0]+of[ \u00a0]+(?:the[ \u00a0]+)?([{UPPER}][\w.]*(?:[ \u00a0][{UPPER}][\w.]*)*)")
+NAME_NEXT = re.compile(rf"[ \u00a0]*[{UPPER}]")
+BASE_ROLES = frozenset({"leader", "chief", "head"})
+
+
+def _descriptor_spans(text: str, words: list[tuple[int, int, str]]) -> list[tuple[int, int, str, str | None, str | None]]:
+    """(start, end, role phrase, modifier, 'of' organisation) of 'the [mod] ROLE [of the ORG]' not followed by a name."""
+    titles, ends = gz.titles(), role_last_words()
+    out = []
+    for ws0, we0, w0 in words:
+        if w0 not in ends:
+            continue
+        base = max(0, ws0 - 60)
+        local = [(m.start() + base, m.end() + base, m.group(0).lower()) for m in WORD.finditer(text[base:we0])]
+        if not local or local[-1][0] != ws0:
+            continue
+        i, words_ = len(local) - 1, local
+        ws, we, w = local[-1]
+        j = None
+        for size in (4, 3, 2, 1):
+            if i - size + 1 >= 0:
+                phrase = gz.fold(text[words_[i - size + 1][0]:we])
+                row = titles.get(phrase)
+                if (row and row["kind"] in ("title", "descriptor")) or (size == 1 and phrase in BASE_ROLES):
+                    j = i - size + 1
+                    break
+        if j is None:
+            continue
+        end = we
+        tail = OF_TAIL.match(text, end)
+        of = tail.group(1) if tail else None
+        if tail:
+            end = tail.end()
+        if NAME_NEXT.match(text, end):
+            continue
+        mod, start = None, words_[j][0]
+        back = [words_[k] for k in range(max(0, j - 3), j)]
+        if back and back[-1][2] == "the":
+            start = back[-1][0]
+        elif len(back) >= 2 and back[-2][2] == "the":
+            mod, start = text[back[-1][0]:back[-1][1]], back[-2][0]
+        elif len(back) == 3 and back[0][2] == "the" and text[back[1][0]].isupper():
+            mod, start = text[back[1][0]:back[2][1]], back[0][0]
+        elif back and text[back[-1][0]].isupper():
+            mod, start = text[back[-1][0]:back[-1][1]], back[-1][0]
+        if mod and not re.fullmatch(r"[\w.’'\- \u00a0]+", text[start:words_[j][0]]):
+            continue
+        out.append((start, end, text[words_[j][0]:we], mod, of))
     return out
 
 

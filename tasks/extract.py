@@ -1,6 +1,8 @@
 """Extract stage: entities, dates and event candidates of one document."""
 from __future__ import annotations
 
+import functools
+
 from tasks import dates as D
 from tasks import entities as E
 from tasks import events as V
@@ -12,24 +14,27 @@ def extract_document(doc: Document) -> Extraction:
     """Entities and event candidates found in doc.body_text, and the publication date (inferred if missing)."""
     text = doc.body_text or ""
     sentences = E.split_sentences(text)
+    words = E.word_spans(text, keywords())
     mentions = E.find_mentions(text, sentences)
     E.add_roles(text, mentions)
     title_people = _title_people(doc.title)
     E.resolve_aliases(mentions, title_people)
     people = [m for m in mentions if m.kind == "PERSON"] + title_people
     taken = [(m.start, m.end) for m in mentions if m.kind == "PERSON"]
-    described = E.find_descriptors(text, sentences, people, taken)
+    described = E.find_descriptors(text, sentences, people, taken, words)
     spans = [(d.start, d.end) for d in described]
     mentions = [m for m in mentions if m.kind in ("PERSON", "ORG", "PLACE")
                 and not any(a <= m.start < b for a, b in spans) and not _acronym_gloss(text, m)] + described
     mentions.sort(key=lambda m: m.start)
 
-    exprs = D.find_dates(text)
+    exprs = D.find_dates(text, words)
     sent_of = _sentence_index(sentences, [x.start for x in exprs])
     future = [D.is_future(text[sentences[i][0]:sentences[i][1]]) if sentences else False for i in sent_of]
     published, origin = doc.published_at, doc.published_at_origin
     if published is None:
-        published = D.infer_published(exprs, future)
+        extra = getattr(doc, "aux_text", "") or ""  # dropped caption lines, when the pipeline passes them
+        hints = D.find_dates(extra) if extra else []
+        published = D.infer_published(exprs + hints, future + [D.is_future(extra)] * len(hints))
         origin = "inferred" if published else None
     for x, fut in zip(exprs, future):
         D.resolve(x, published, fut)
@@ -39,8 +44,14 @@ def extract_document(doc: Document) -> Extraction:
               "role": x.precision, "country_code": None, "char_start": x.start, "char_end": x.end}
              for x, i in zip(exprs, sent_of)]
     rows.sort(key=lambda r: (r["char_start"], r["char_end"]))
-    candidates = V.find_candidates(text, sentences, mentions, exprs, published, doc.title, doc.language)
+    candidates = V.find_candidates(text, sentences, mentions, exprs, published, doc.title, doc.language, words)
     return Extraction(entities=rows, candidates=candidates, published_at=published, published_at_origin=origin)
+
+
+@functools.cache
+def keywords():
+    """The words any later lookup starts from: trigger first words, date words, role titles."""
+    return E.keyword_pattern(frozenset(V.triggers()) | D.ANCHORS | D.UNITS | E.role_last_words())
 
 
 def _title_people(title: str | None) -> list[E.Mention]:

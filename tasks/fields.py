@@ -87,17 +87,24 @@ def _from_match(m: re.Match, dayfirst: bool) -> dt.date | None:
     return _valid(int(g["cy"]), int(g["cm"]), int(g["cd"]))
 
 
-def find_date(text: str, dayfirst: bool = False) -> dt.date | None:
-    """The first plausible calendar date written in `text` (numeric, named-month or CJK forms)."""
+def find_dates(text: str, dayfirst: bool = False):
+    """(start, end, date) of every plausible calendar date written in `text`."""
     pos = 0
     while True:
         m = _DATE_RE.search(text, pos)
         if not m:
-            return None
+            return
         day = _from_match(m, dayfirst)
         if day:
-            return day
-        pos = m.start() + 1
+            yield m.start(), m.end(), day
+            pos = m.end()
+        else:
+            pos = m.start() + 1
+
+
+def find_date(text: str, dayfirst: bool = False) -> dt.date | None:
+    """The first plausible calendar date written in `text` (numeric, named-month or CJK forms)."""
+    return next((d for _, _, d in find_dates(text, dayfirst)), None)
 
 
 def parse_input_date(value, dayfirst: bool = False) -> dt.date | None:
@@ -210,6 +217,8 @@ def _squash(s: str) -> str:
 
 
 _SEP = re.compile(r"\s+(?:[|\u2013\u2014\u00b7\u2022\u00bb\u00ab\u203a\u2039:~/\\\u2012>]|-{1,2}|::|//)\s+|\s*\|\s*")
+_STRONG_SEP = re.compile(r"\s+[|\u00bb\u203a>]\s+|\s*\|\s*")
+_TRAIL_SEPS = ("\u00bb", "\u203a", ">")
 _SEP_MATCH = re.compile(_SEP.pattern + r"|:\s+")
 
 
@@ -225,7 +234,8 @@ def _author_noise() -> tuple[re.Pattern, frozenset[str], frozenset[str]]:
     """(prefix regex, role phrases, non-name values) from seeds/fields_author_noise.csv."""
     rows = seed_rows("fields_author_noise")
     prefixes = sorted((r["text"] for r in rows if r["kind"] == "prefix"), key=len, reverse=True)
-    prefix_re = re.compile(r"^(?:%s)\b\s*:?\s*" % "|".join(re.escape(p.rstrip(":")) for p in prefixes), re.I)
+    alternatives = "|".join(re.escape(p[:-1]) + r"\s*:" if p.endswith(":") else re.escape(p) + r"\b\s*:?" for p in prefixes)
+    prefix_re = re.compile(r"^(?:%s)\s*" % alternatives, re.I)
     roles = frozenset(r["text"] for r in rows if r["kind"] == "role")
     drops = frozenset(r["text"] for r in rows if r["kind"] == "drop")
     return prefix_re, roles, drops
@@ -250,16 +260,18 @@ def normalize_authors(values) -> list[str]:
         s = _BRACKETS.sub(" ", s)
         s = re.split(r"\s[-\u2013\u2014|]\s|\s{2,}|\n", s)[0] if len(s) > 40 else s
         for part in _AUTHOR_SPLIT.split(s):
-            name = part.strip(" .:-\u2013\u2014'\"\u201c\u201d()[]*")
+            name = part.strip(" .:-\u2013\u2014'\"\u201c\u201d()[]*\u00a9")
             for _ in range(2):
                 name = prefix_re.sub("", name).strip(" .:-")
             low = name.casefold()
-            if not name or low in drops or low in roles or any(c.isdigit() for c in name):
+            if not name or low in drops or low in roles or low.rstrip("s") in roles or (
+                    " " in name and any(c.isdigit() for c in name)):
                 continue
             for role in roles:
-                if low.endswith(" " + role):
-                    name = name[: -len(role) - 1].strip(" ,-")
-                    low = name.casefold()
+                for form in (role, role + "s"):
+                    if low.endswith(" " + form):
+                        name = name[: -len(form) - 1].strip(" ,-")
+                        low = name.casefold()
             words = name.split()
             if not words or len(words) > 5 or len(name) > 60 or low in drops:
                 continue
@@ -277,7 +289,7 @@ _ORG_TYPE = re.compile(r"organization$|^newsmediaorganization$|^website$|^corpor
 _BYLINE_CLASS = re.compile(r"byline|author|autor|writer|verfasser|journalist|creator", re.I)
 _DATE_CLASS = re.compile(r"date|datum|time|publish|posted|dateline|meta-info|entry-meta|post-meta|article-meta", re.I)
 _SKIP_CLASS = re.compile(
-    r"(?:^|\s)(?:comments?|kommentar\w*|related|sidebar|widget|footer|recommend\w*|popular|avatar|most-read)"
+    r"(?:^|\s)(?:comments?|kommentar\w*|related|sidebar|widget(?! Blog\b)|footer|recommend\w*|popular|avatar|most-read)"
     r"(?![-_]?(?:off|none|left|right|wrap|layout|sticky))", re.I)
 _SITE_H1 = re.compile(r"logo|site-?title|site-?name|blog-?title|brand|masthead", re.I)
 _AUTHOR_LABEL = re.compile(r"written|author|autor|verfasst|geschrieben|écrit|escrito|by\b|von\b", re.I)
@@ -362,6 +374,25 @@ def _meta_keys() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+_MARKER_HINTS = ("by", "aut", "writ", "verf", "journ", "creat", "dat", "time", "publ", "post", "meta")
+
+
+@functools.lru_cache(maxsize=8192)
+def _marker_kind(marker: str) -> tuple[bool, bool]:
+    """(byline-like, date-like) for a class/id string (cached: templates repeat them)."""
+    low = marker.lower()
+    if not any(w in low for w in _MARKER_HINTS):
+        return False, False
+    if _SKIP_CLASS.search(marker):
+        return False, False
+    return bool(_BYLINE_CLASS.search(marker)), bool(_DATE_CLASS.search(marker))
+
+
+@functools.lru_cache(maxsize=8192)
+def _skip_marker(marker: str) -> bool:
+    return bool(_SKIP_CLASS.search(marker))
+
+
 class _Page:
     """What one pass over a parsed page collects: meta tags, JSON-LD, headings, bylines, times."""
 
@@ -412,7 +443,7 @@ class _Page:
             if not self.title_tag and el.find_parent("svg") is None:
                 self.title_tag = _clean(el.get_text(" "))
             return
-        if name in ("h1", "h2", "h3", "h4") and len(self.headings) < 60:
+        if name in ("h1", "h2", "h3", "h4", "h5", "h6") and len(self.headings) < 60:
             self.headings.append(el)
         if name == "h1":
             self.h1s.append(el)
@@ -424,12 +455,12 @@ class _Page:
                 self.rel_authors.append(_clean(el.get_text(" ")))
         if "itemprop" in attrs:
             self.itemprops.append(el)
-        cls = attrs.get("class")
-        marker = (" ".join(cls) if isinstance(cls, list) else str(cls or "")) + " " + str(attrs.get("id") or "")
-        if len(marker) > 1:
-            if len(self.bylines) < 20 and _BYLINE_CLASS.search(marker) and not _SKIP_CLASS.search(marker):
+        cls, ident = attrs.get("class"), attrs.get("id")
+        if cls or ident:
+            byline, dated = _marker_kind((" ".join(cls) if isinstance(cls, list) else str(cls or "")) + " " + str(ident or ""))
+            if byline and len(self.bylines) < 20:
                 self.bylines.append(el)
-            if len(self.dated) < 30 and _DATE_CLASS.search(marker) and not _SKIP_CLASS.search(marker):
+            if dated and len(self.dated) < 30:
                 self.dated.append(el)
 
     def meta(self, field: str) -> list[tuple[str, str]]:
@@ -660,12 +691,16 @@ def _pick_title(page: _Page, arts: list[dict], keys: list, host: str) -> str:
         rest = [s for s in segs if _norm(s) not in h1_norms and not _is_site(s, keys)]
         if len(segs) > 1 and rest and len(rest) < len(segs):
             return max(rest, key=len)
+        strong = _STRONG_SEP.split(tag_clean)
+        if len(strong) > 1:
+            parts = [p.strip() for p in strong if len(p.strip().split()) > 1] or [p.strip() for p in strong]
+            return parts[-1] if _STRONG_SEP.search(tag_clean)[0].strip() in _TRAIL_SEPS else parts[0]
         if tag_clean:
             return tag_clean
     return h1s[0][0] if h1s else ""
 
 
-_DATE_ORDER = ("ld", "meta")
+_DATE_ORDER = ("meta", "ld")
 
 
 def _window(el, forward: bool, limit: int) -> str:
@@ -727,8 +762,11 @@ def _pick_date(page: _Page, arts: list[dict], pages: list[dict], url: str, lang:
         d = stamp_date(_ld_text(p.get("datePublished")), zone, dayfirst)
         if d:
             return d, "ld-page"
+    d = url_date(url)
+    if d:
+        return d, "url"
     for el in page.times[:10]:
-        if el.has_attr("pubdate") or "publish" in " ".join(el.get("class") or []).lower():
+        if (el.has_attr("pubdate") or "publish" in " ".join(el.get("class") or []).lower()) and not _in_skipped(el):
             d = stamp_date(el.get("datetime") or el.get_text(" "), zone, dayfirst)
             if d:
                 return d, "time-pub"
@@ -737,13 +775,13 @@ def _pick_date(page: _Page, arts: list[dict], pages: list[dict], url: str, lang:
             d = stamp_date(el["title"], zone, dayfirst)
             if d:
                 return d, "abbr-published"
-    d = url_date(url)
-    if d:
-        return d, "url"
     if h1 is not None:
-        d = find_date(_window(h1, True, 400), dayfirst) or find_date(_window(h1, False, 120), dayfirst)
-        if d:
-            return d, "near-h1"
+        after = next(((start, d) for start, _, d in find_dates(_window(h1, True, 400), dayfirst)), None)
+        before_text = _window(h1, False, 150)
+        before = [(len(before_text) - end, d) for _, end, d in find_dates(before_text, dayfirst)]
+        near = min(([after] if after else []) + before[-1:], default=None, key=lambda x: x[0])
+        if near:
+            return near[1], "near-title"
     for el in page.times[:3]:
         if _in_skipped(el):
             continue
@@ -770,51 +808,120 @@ def _pick_date(page: _Page, arts: list[dict], pages: list[dict], url: str, lang:
 
 def _in_skipped(el) -> bool:
     for i, p in enumerate(el.parents):
-        if i > 8 or p is None or p.name in ("body", "html", "article", "main"):
+        if i > 6 or p is None or p.name in ("body", "html"):
             break
-        cls = p.get("class")
-        marker = (" ".join(cls) if isinstance(cls, list) else str(cls or "")) + " " + str(p.get("id") or "")
-        if _SKIP_CLASS.search(marker):
+        if (p.get("class") or p.get("id")) and _skip_marker(_marker(p)):
             return True
     return False
 
 
-def _pick_authors(page: _Page, arts: list[dict], ids: dict) -> list[str]:
-    """Author names: JSON-LD article author, then meta tags, itemprop, rel=author, byline elements."""
-    for a in arts:
-        names = normalize_authors(_ld_names(a.get("author") or a.get("creator"), ids))
-        if names:
-            return names
-    for k, v in page.meta("author"):
-        if k == "article:author" and re.match(r"https?:|www\.", v):
+_BY_MARKER = re.compile(
+    r"(?:^|(?<=[\s(|\u2022\u00b7]))(?:ein (?:artikel|beitrag|text|kommentar) von|eingestellt von|erstellt von|geschrieben von"
+    r"|verfasst von|ver\u00f6ffentlicht von|written by|posted by|reported by|story by|words by|text(?: von)?:|autor(?:in|en)?:"
+    r"|author(?:s)?:|redaktion:|\u00e9crit par|publi\u00e9 par|escrito por|von:?|by:?|par:?|por:?|door:?|przez:?|av:?)(?:\s+|$)",
+    re.I)
+_BYLINE_CUT = re.compile(
+    r"\s+(?:am|on|le|el|il|den|vom|um|at|en|[Uu]pdated|[Aa]ktualisiert|[Pp]ublished|[Vv]er\u00f6ffentlicht|[Pp]ubli\u00e9|mis \u00e0 jour)\s"
+    r"|\s*(?:[|\u2022\u00b7\u2013\u2014/\(]|//)|\s-\s|(?:^|\s)\d")
+_PARTICLES = frozenset("von van der den de da di del della le la du ten ter bin al el y und and & zu vom dos das".split())
+_NAME_STOP = frozenset("am on le el il den vom um at en in im auf für fur for mit with the der die das ein eine".split())
+
+
+def _lead_names(text: str, strict: bool | None) -> list[str]:
+    """Names at the start of a byline remainder, cut at dates, times and separators."""
+    text = _BYLINE_CUT.split(text, maxsplit=1)[0].strip(" ,:;.")
+    if not text or len(text) > 80:
+        return []
+    names = normalize_authors(text)
+    return [n for n in names if _name_like(n, strict)] if strict is not None else names
+
+
+def _name_like(name: str, strict: bool) -> bool:
+    """A person-like name: up to 4 capitalised words (particles allowed); one bare word passes unless strict."""
+    words = name.split()
+    if len(words) == 1 and not strict:
+        return True
+    return 1 <= len(words) <= 4 and any(w[0].isupper() for w in words) and all(
+        w[0].isupper() or w.lower() in _PARTICLES for w in words)
+
+
+def _byline_names(text: str) -> list[str]:
+    """Author names from a byline text ('Von Max Muster | 19.10.2019', 'By A and B, Reporters')."""
+    m = _BY_MARKER.search(text)
+    if m:
+        return _lead_names(text[m.end():], None)
+    return _lead_names(text, False)
+
+
+def _near_title_bylines(el) -> list[str]:
+    """Names from a 'Von X' / 'By X' text node shortly after (or just before) the title element."""
+    nodes, n = [], 0
+    for i, node in enumerate(el.next_elements):
+        if i > 200 or n > 600 or len(nodes) >= 25:
+            break
+        if type(node) is NavigableString and node.parent is not None and node.parent.name not in _INVISIBLE_TAGS:
+            t = _clean(str(node))
+            if t:
+                nodes.append(t)
+                n += len(t)
+    for i, t in enumerate(nodes):
+        m = _BY_MARKER.match(t)
+        if not m:
             continue
-        names = normalize_authors([x for kk, x in page.meta("author") if kk == k])
+        rest = t[m.end():].strip()
+        if not rest and i + 1 < len(nodes):
+            rest = nodes[i + 1]
+            if i + 2 < len(nodes) and re.match(r"^(?:,|und|and|&)$", nodes[i + 2]) and i + 3 < len(nodes):
+                rest += " und " + nodes[i + 3]
+        names = _lead_names(rest, strict=True)
         if names:
             return names
+    return []
+
+
+def _author_candidates(page: _Page, arts: list[dict], ids: dict, title_el):
+    """(names, source) in priority order: JSON-LD, meta tags, itemprop, rel=author, bylines near the title, byline classes."""
+    for a in arts:
+        yield normalize_authors(_ld_names(a.get("author") or a.get("creator"), ids)), "ld"
+    done = set()
+    for k, v in page.meta("author"):
+        if k in done or (k == "article:author" and re.match(r"https?:|www\.", v)):
+            continue
+        done.add(k)
+        yield normalize_authors([x for kk, x in page.meta("author") if kk == k]), "meta:" + k
     for i in ("1", "2"):
         label = (page.metas.get("twitter:label" + i) or [""])[0]
         data = (page.metas.get("twitter:data" + i) or [""])[0]
         if label and data and _AUTHOR_LABEL.search(label):
-            names = normalize_authors(data)
-            if names:
-                return names
+            yield normalize_authors(data), "twitter-label"
     for el in page.itemprops:
         if str(el.get("itemprop")).lower() in ("author", "creator") and not _in_skipped(el):
             inner = el.find(attrs={"itemprop": "name"})
             src = inner if inner is not None else el
-            names = normalize_authors(src.get("content") or _clean(src.get_text(" ")))
-            if names:
-                return names
-    names = normalize_authors(page.rel_authors[:3])
-    if names:
-        return names
+            yield normalize_authors(src.get("content") or _clean(src.get_text(" "))), "itemprop"
+    yield normalize_authors(page.rel_authors[:3]), "rel"
+    if title_el is not None:
+        yield _near_title_bylines(title_el), "near-title"
     for el in page.bylines:
         text = _clean(el.get_text(" "))
-        if 2 < len(text) <= 80 and not _in_skipped(el):
-            names = normalize_authors(text)
-            if names:
-                return names
-    return []
+        if 1 < len(text) <= 120 and not _in_skipped(el):
+            yield _byline_names(text), "byline-class"
+    creator = (page.metas.get("twitter:creator") or [""])[0]
+    if creator and not creator.startswith("@"):
+        yield normalize_authors(creator), "twitter-creator"
+
+
+def _pick_authors(page: _Page, arts: list[dict], ids: dict, title_el, keys: list) -> tuple[list[str], str]:
+    """The first author names found that are people, not the site itself (else the site-named author)."""
+    fallback = ([], "")
+    for names, source in _author_candidates(page, arts, ids, title_el):
+        if not names:
+            continue
+        if all(_is_site(n, keys) for n in names):
+            fallback = fallback if fallback[0] else (names, source)
+            continue
+        return names, source
+    return fallback
 
 
 def html_metadata(soup) -> dict:
@@ -846,10 +953,11 @@ def _html_metadata(soup) -> dict:
     title = _pick_title(page, arts, keys, _host(url))
     if title:
         out["title"] = title
-    authors = _pick_authors(page, arts, ids)
+    h1 = _title_element(page, title) or next((el for _, _, el in _h1_candidates(page, _host(url))), None)
+    authors, author_src = _pick_authors(page, arts, ids, h1, keys)
     if authors:
         out["authors"] = authors
-    h1 = _title_element(page, title) or next((el for _, _, el in _h1_candidates(page, _host(url))), None)
+        out["_author_src"] = author_src
     day, origin = _pick_date(page, arts, pages, url, lang.strip() if lang else "", h1)
     if day:
         out["published_at"] = day.isoformat()

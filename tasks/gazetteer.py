@@ -17,6 +17,8 @@ _SUBDIVISION_SUFFIX = re.compile(r"\s+(?:Sheng|Shi|Zizhiqu|Oblast'?|Oblast|Kray|
 
 def fold(text: str) -> str:
     """Lower-cased text without accents ('António' -> 'antonio'), the key of every lookup."""
+    if text.isascii():
+        return text.lower()
     nfkd = unicodedata.normalize("NFKD", text)
     return "".join(c for c in nfkd if not unicodedata.combining(c)).lower().replace("’", "'")
 

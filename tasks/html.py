@@ -10,6 +10,7 @@ BLOCK = frozenset("p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd table thead tbody t
                   "article section main header footer aside nav figure figcaption address br hr form fieldset "
                   "legend caption center body html details summary menu title".split())
 HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+CONTAINERS = frozenset("div article section main td body blockquote form center".split())
 PRUNE_TAGS = {"nav": "nav", "aside": "related", "footer": "footer", "header": "nav", "menu": "nav"}
 NEVER_PRUNE = frozenset("html body main article".split())
 _SPACE = re.compile(r"\s+")
@@ -34,6 +35,7 @@ class Block:
     heading: bool
     item: bool
     pruned: tuple[str, str] | None
+    box: int = 0  # which container element (div, td, article, ...) holds the text
 
 
 def parse(html: str):
@@ -73,7 +75,9 @@ def blocks(soup) -> list[Block]:
     out: list[Block] = []
     parts: list[str] = []
     state = {"link": 0, "heading": 0, "item": 0, "caption": 0}
-    cur = {"links": 0, "tag": "", "heading": False, "item": False}
+    cur = {"links": 0, "tag": "", "heading": False, "item": False, "box": 0}
+    boxes = [0]
+    n_boxes = 0
     pruned: list[tuple[str, str]] = []
     total_text = max(1, len(soup.get_text()) if soup is not None else 1)
 
@@ -84,7 +88,7 @@ def blocks(soup) -> list[Block]:
                 p = pruned[-1] if pruned else None
                 if p is None and state["caption"]:
                     p = ("caption", "html: <figcaption>")
-                out.append(Block(text, cur["links"], cur["tag"], cur["heading"], cur["item"], p))
+                out.append(Block(text, cur["links"], cur["tag"], cur["heading"], cur["item"], p, cur["box"]))
             parts.clear()
         cur["links"] = 0
         cur["heading"] = bool(state["heading"])
@@ -108,6 +112,8 @@ def blocks(soup) -> list[Block]:
             if info is not None:
                 flush()
                 pruned.pop()
+            if name in CONTAINERS:
+                boxes.pop()
             continue
         if isinstance(node, NavigableString):
             if isinstance(node, skip_strings):
@@ -117,6 +123,7 @@ def blocks(soup) -> list[Block]:
                 cur["tag"] = node.parent.name if node.parent is not None else ""
                 cur["heading"] = bool(state["heading"])
                 cur["item"] = bool(state["item"])
+                cur["box"] = boxes[-1]
             parts.append(s)
             if state["link"]:
                 cur["links"] += len(s.strip())
@@ -144,6 +151,9 @@ def blocks(soup) -> list[Block]:
             state["caption"] += 1
         if junk is not None:
             pruned.append(junk)
+        if name in CONTAINERS:
+            n_boxes += 1
+            boxes.append(n_boxes)
         if name in HEADINGS or name == "li":
             cur["heading"] = bool(state["heading"])
             cur["item"] = bool(state["item"])

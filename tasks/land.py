@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tasks.faults import checkpoint
 from tasks.schema import TABLES
 
 LEDGER = "files"
@@ -55,14 +56,22 @@ class RunWriter:
         self.write(LEDGER, ledger, batch_no)
         ordered = [p for p in self.pending if p[0] != LEDGER] + [p for p in self.pending if p[0] == LEDGER]
         for table_name, tmp in ordered:
+            if table_name == LEDGER:
+                checkpoint("before-ledger")
             dest_dir = parquet_dir(self.lake) / table_name / f"run-{self.run_id}"
             dest_dir.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, dest_dir / tmp.name[len(table_name) + 1:-len(".tmp")])
             _fsync_dir(dest_dir)
         self.pending.clear()
+        checkpoint("batch-committed")
 
     def close(self) -> None:
+        """Drop this run's (now empty) staging directory."""
         shutil.rmtree(self.staging, ignore_errors=True)
+        try:
+            self.staging.parent.rmdir()
+        except OSError:
+            pass
 
 
 def committed_batches(lake: str | os.PathLike) -> set[tuple[str, int]]:

@@ -1,10 +1,15 @@
 """Language stage: document language from the cleaned body, and per-line languages.
 
-One deterministic scorer serves documents and single lines: the letters' scripts narrow the
-candidates (seeds/lang_scripts.csv), then a naive-Bayes sum over langdetect's own character
-n-gram profiles (every 1-3-gram of the text, no random sampling) plus justext stopword hits
-(seeds/lang_stoplists.csv) and optional priors (expected languages, the document's language
-for its lines) picks the language. Documents are judged on a bounded sample of the body.
+One deterministic scorer serves documents and single lines:
+  1. the letters' scripts narrow the candidates (seeds/lang_scripts.csv): Hangul is Korean,
+     kana Japanese, Cyrillic one of bg/mk/ru/uk, ...; a script with a single language decides;
+  2. a naive-Bayes sum over langdetect's own character 1-3-gram profiles (every n-gram of a
+     bounded window of the text, no random sampling, so no seed is needed for it);
+  3. justext stopwords found in the text (seeds/lang_stoplists.csv);
+  4. when the first three leave two languages close (short text), word frequencies from the
+     `wordfreq` package's lists (seeds/lang_wordlists.csv; skipped if it is not installed);
+  5. priors: the configured expected languages, and the document's language for its lines.
+Documents are judged on a bounded sample of the body (its longest paragraphs).
 """
 from __future__ import annotations
 
@@ -22,17 +27,28 @@ from tasks.records import Line
 
 ALPHA = 2e-5  # smoothing of langdetect's n-gram probabilities
 NGRAM_WEIGHTS = (1.0, 1.0, 1.5)  # weight of 1-, 2- and 3-gram evidence
+SCALE = 1000  # n-gram nats are summed as integers in thousandths (exact, so order-independent)
+FIELD_BITS = 32  # each language's sum occupies this many bits of one packed integer
 STOP_WEIGHT = 12.0  # nats per stopword of a language found in the text
-DENSE_MIN = 6  # n-grams known in this many languages are summed as dense rows (faster)
+STOP_SHARED = 4  # a stopword of more languages than this counts for less, in proportion
+WORD_MARGIN = 25.0  # word frequencies are consulted when the two best are closer than this (nats)
+WORD_WEIGHT = 4.0  # nats per decade of a word's frequency in a language's word list
+WORD_FLOOR = 8  # decades: a listed word scores WORD_WEIGHT * (log10(frequency) + WORD_FLOOR)
+WORDS_PER_LIST = 20000  # most frequent words read from each list
+UNLISTED_STOPWORD = 5.0  # decades credited to a language without a word list for one of its stopwords
+UNLISTED_WORD = 0.8  # ... and for any other word
 EXPECTED_PRIOR = 4.0  # nats in favour of the configured expected languages
-LINE_PRIOR = 3.0  # nats in favour of the document's language when judging one line
-LINE_MIN_CONFIDENCE = 0.9  # a line differs from its document only this surely
+LINE_PRIOR = 4.0  # nats in favour of the document's language when judging one of its lines ...
+LINE_PRIOR_SAME_ALPHABET = 12.0  # ... or one written in that language's alphabet
+LINE_MIN_CONFIDENCE = 0.7  # a line differs from its document only this surely
 MIN_LETTERS = 2
 SCRIPT_SHARE = 0.3  # a non-Latin script this share of the letters outweighs Latin junk around it
 SAMPLE_CHARS = 1000  # characters of the body judged (stopwords): from its longest paragraphs
-NGRAM_CHARS = 300  # characters of that sample whose n-grams are scored
+NGRAM_CHARS = 300  # characters of the text whose n-grams are scored
 MAX_CHARS = 10000  # longer texts are judged on their beginning (as langdetect does)
 ALPHABET_MIN_PROB = 1e-4  # a letter belongs to a language's alphabet above this unigram probability
+CONFIDENCE_TEMPERATURE = 8.0  # nats: naive Bayes is over-sure; this calibrates it on short texts
+SCRIPT_CONFIDENCE = 0.99  # when the script alone names the language
 UND = ("und", 0.0)
 
 _seeded = False
@@ -61,51 +77,46 @@ class _Normaliser(dict):
 class _ScriptTable(dict):
     """str.translate table mapping a letter to its script's one-character code, others deleted."""
 
-    def __init__(self, starts: list[int], ends: list[int], codes: list[str]):
+    def __init__(self, spans: list[tuple[int, int, str]]):
         super().__init__()
-        self.starts, self.ends, self.codes = starts, ends, codes
+        self.starts = [lo for lo, _, _ in spans]
+        self.spans = spans
 
     def __missing__(self, code: int) -> str | None:
         i = bisect.bisect_right(self.starts, code) - 1
-        self[code] = ch = self.codes[i] if i >= 0 and code <= self.ends[i] else None
+        self[code] = ch = self.spans[i][2] if i >= 0 and code <= self.spans[i][1] else None
         return ch
 
 
 @dataclass(frozen=True, slots=True)
 class _Script:
     name: str
-    code: str  # one character standing for the script in translated text
+    code: str  # private-use character standing for the script in translated text
     languages: tuple[str, ...]
     columns: tuple[int, ...]  # profile columns of its languages that have a profile
-    other_letters: re.Pattern  # runs of characters outside this script
+    foreign: re.Pattern  # runs of characters outside this script (and spaces)
 
 
 @dataclass(frozen=True, slots=True)
 class _Model:
     codes: tuple[str, ...]  # profile column -> ISO 639-1 code (zh-cn, zh-tw -> zh)
-    dense: dict  # common n-gram -> nats for every column
-    sparse: dict  # other n-gram -> ((column, nats), ...)
-    stopwords: dict  # lower-case word -> (column, ...)
-    alphabets: dict  # code -> frozenset of its letters
-    columns: dict  # code -> (column, ...)
+    packed: dict  # n-gram -> its thousandths of nats for every column, packed FIELD_BITS apart
+    stopwords: dict  # lower-case word -> codes of the languages whose stoplist has it
+    alphabets: dict  # code -> frozenset of its letters (both cases)
     scripts: dict  # script code character -> _Script
     script_table: _ScriptTable
     normaliser: _Normaliser
 
 
-def _profiles_dir() -> str:
-    import langdetect
-    return os.path.join(os.path.dirname(langdetect.__file__), "profiles")
-
-
 @functools.cache
 def _model() -> _Model:
     """Read langdetect's profiles, justext's stoplists and the script table (once per process)."""
+    import langdetect
     seed_langdetect()
-    folder = _profiles_dir()
+    folder = os.path.join(os.path.dirname(langdetect.__file__), "profiles")
     names = sorted(os.listdir(folder))
     codes = tuple(n.split("-")[0] for n in names)
-    table: dict[str, list] = {}
+    table: dict[str, int] = {}
     alphabets: dict[str, set] = {}
     for col, name in enumerate(names):
         with open(os.path.join(folder, name), encoding="utf-8") as f:
@@ -117,56 +128,71 @@ def _model() -> _Model:
             if not 1 <= n <= 3:
                 continue
             p = count / totals[n - 1]
-            table.setdefault(gram, []).append((col, NGRAM_WEIGHTS[n - 1] * math.log1p(p / ALPHA)))
+            nats = NGRAM_WEIGHTS[n - 1] * math.log1p(p / ALPHA)
+            table[gram] = table.get(gram, 0) + (round(nats * SCALE) << (FIELD_BITS * col))
             if n == 1 and p >= ALPHABET_MIN_PROB:
                 letters.update((gram, gram.lower(), gram.upper()))
-    columns: dict[str, list[int]] = {}
-    for col, code in enumerate(codes):
-        columns.setdefault(code, []).append(col)
-    stopwords = _stopword_index(columns)
-    scripts, starts, ends, script_codes = {}, [], [], []
-    ranges = []
+    scripts, spans = _scripts(codes)
+    table_of_scripts = _ScriptTable(spans)
+    own_scripts = {lang: {s.code for s in scripts.values() if lang in s.languages} for lang in alphabets}
+    alphabets = {lang: frozenset(ch for ch in letters if ch.translate(table_of_scripts) in own_scripts[lang])
+                 for lang, letters in alphabets.items()}
+    return _Model(codes, table, _stopwords(), alphabets, scripts, table_of_scripts, _Normaliser())
+
+
+def _scripts(codes: tuple[str, ...]) -> tuple[dict, list]:
+    """The scripts of seeds/lang_scripts.csv, and their code point spans in order."""
+    scripts, spans = {}, []
     for i, row in enumerate(seed_rows("lang_scripts")):
-        code = chr(0xE000 + i)  # private use: never a letter of the text itself
-        spans = [tuple(int(x, 16) for x in r.split("-")) for r in row["ranges"].split()]
+        code = chr(0xE000 + i)
+        ranges = [tuple(int(x, 16) for x in r.split("-")) for r in row["ranges"].split()]
         langs = tuple(row["languages"].split())
-        cols = tuple(c for lang in langs for c in columns.get(lang, ()))
-        other = re.compile("[^\\s%s]+" % "".join("\\u%04x-\\u%04x" % s for s in spans))
-        scripts[code] = _Script(row["script"], code, langs, cols, other)
-        ranges.extend((lo, hi, code) for lo, hi in spans)
-    for lo, hi, code in sorted(ranges):
-        starts.append(lo)
-        ends.append(hi)
-        script_codes.append(code)
-    dense, sparse = {}, {}
-    for gram, entries in table.items():
-        if len(entries) >= DENSE_MIN:
-            row = [0.0] * len(codes)
-            for col, nats in entries:
-                row[col] = nats
-            dense[gram] = tuple(row)
-        else:
-            sparse[gram] = tuple(entries)
-    return _Model(codes, dense, sparse, stopwords,
-                  {c: frozenset(a) for c, a in alphabets.items()},
-                  {c: tuple(v) for c, v in columns.items()}, scripts,
-                  _ScriptTable(starts, ends, script_codes), _Normaliser())
+        cols = tuple(col for lang in langs for col, c in enumerate(codes) if c == lang)
+        foreign = re.compile("[^\\s%s]+" % "".join("\\u%04x-\\u%04x" % r for r in ranges))
+        scripts[code] = _Script(row["script"], code, langs, cols, foreign)
+        spans.extend((lo, hi, code) for lo, hi in ranges)
+    return scripts, sorted(spans)
 
 
-def _stopword_index(columns: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
-    """Lower-case stopword -> profile columns of the languages whose justext stoplist has it."""
+def _stopwords() -> dict[str, tuple[str, ...]]:
+    """Lower-case stopword -> codes of the languages whose justext stoplist has it."""
     import justext
-    index: dict[str, list[int]] = {}
+    index: dict[str, list[str]] = {}
     for row in seed_rows("lang_stoplists"):
         for word in justext.get_stoplist(row["stoplist"]):
-            index.setdefault(word, []).extend(columns.get(row["language"], ()))
+            index.setdefault(word, []).append(row["language"])
     return {w: tuple(c) for w, c in index.items()}
+
+
+@functools.cache
+def _word_lists() -> dict[str, dict[str, float]] | None:
+    """Lower-case word -> {code: decades above the floor} from wordfreq's lists; None without wordfreq."""
+    try:
+        import wordfreq
+    except ImportError:
+        return None
+    index: dict[str, dict[str, float]] = {}
+    for row in seed_rows("lang_wordlists"):
+        lang, n = row["language"], 0
+        for centibels, words in enumerate(wordfreq.get_frequency_list(row["wordlist"], "small")):
+            value = WORD_FLOOR - centibels / 100
+            for word in words:
+                index.setdefault(word, {})[lang] = value
+            n += len(words)
+            if n >= WORDS_PER_LIST or value <= 0:
+                break
+    return index
+
+
+@functools.cache
+def _listed_languages() -> frozenset[str]:
+    return frozenset(r["language"] for r in seed_rows("lang_wordlists"))
 
 
 # --- scoring ------------------------------------------------------------------------------------
 
 _URL = re.compile(r"https?://\S+|www\.\S+|[-_.0-9A-Za-z]{1,64}@[-_.0-9A-Za-z]{1,255}")
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 def _script_of(text: str, m: _Model) -> tuple[_Script | None, bool]:
@@ -191,79 +217,97 @@ def _ngram_scores(words: list[str], m: _Model) -> tuple[list[float], int]:
     """Naive-Bayes nats of every profile column for the 1-3-grams of these normalised words."""
     padded = " %s " % " ".join(words)
     size = len(padded)
-    grams = Counter(padded)
-    grams.update([padded[i:i + 2] for i in range(size - 1)])
-    grams.update([padded[i:i + 3] for i in range(size - 2)])
-    score = [0.0] * len(m.codes)
-    rows = []
-    dense, sparse = m.dense.get, m.sparse.get
-    n = 0
-    for gram, k in grams.items():
-        row = dense(gram)
-        if row is not None:
-            n += k
-            rows.extend((row,) * k)
-            continue
-        entry = sparse(gram)
-        if entry:
-            n += k
-            for col, nats in entry:
-                score[col] += k * nats
-    if rows:
-        score = [a + b for a, b in zip(score, map(sum, zip(*rows)))]
-    return score, n
+    grams = list(padded)
+    grams += [padded[i:i + 2] for i in range(size - 1)]
+    grams += [padded[i:i + 3] for i in range(size - 2)]
+    known = [v for v in map(m.packed.get, grams) if v]
+    total = sum(known)
+    mask = (1 << FIELD_BITS) - 1
+    return [((total >> (FIELD_BITS * col)) & mask) / SCALE for col in range(len(m.codes))], len(known)
+
+
+def _normalised_words(text: str, m: _Model, limit: int) -> list[str]:
+    """The first `limit` characters as langdetect sees them, all-capital words (acronyms) left out."""
+    from langdetect.utils.ngram import NGram
+    words = _cut(NGram.normalize_vi(text), limit).translate(m.normaliser).split()
+    if sum(1 for w in words if len(w) > 1 and w.isupper()) * 2 > len(words):
+        return [w.lower() for w in words]
+    return [w for w in words if len(w) == 1 or not w.isupper()]
 
 
 def _scores(text: str, m: _Model, priors: dict[str, float],
-            ngram_chars: int = NGRAM_CHARS) -> tuple[dict[str, float], int, _Script | None]:
-    """Log-score of each candidate language (best column per code), evidence count, and the script."""
+            ngram_chars: int = NGRAM_CHARS) -> tuple[dict[str, float], int]:
+    """Log-score of each candidate language and the amount of evidence behind them."""
     text = _URL.sub(" ", text)
     script, mixed = _script_of(text, m)
     if script is None:
-        return {}, 0, None
-    if not script.columns:
-        return {lang: 0.0 for lang in script.languages[:1]}, 1, script
+        return {}, 0
     if mixed:
-        text = script.other_letters.sub(" ", text)
-    words = _WORD.findall(text)
+        text = script.foreign.sub(" ", text)
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not script.columns:
+        return {script.languages[0]: 0.0}, len(words)
     if len(script.columns) == 1:
-        return {m.codes[script.columns[0]]: 0.0}, len(words), script
-    from langdetect.utils.ngram import NGram
-    norm = _cut(NGram.normalize_vi(text), ngram_chars).translate(m.normaliser).split()
-    if sum(1 for w in norm if len(w) > 1 and w.isupper()) * 2 > len(norm):
-        norm = [w.lower() for w in norm]
-    else:
-        norm = [w for w in norm if len(w) == 1 or not w.isupper()]
-    score, n = _ngram_scores(norm, m)
-    stop = m.stopwords.get
-    for w in words:
-        cols = stop(w.lower())
-        if cols:
-            n += 1
-            for col in cols:
-                score[col] += STOP_WEIGHT
+        return {m.codes[script.columns[0]]: 0.0}, len(words)
+    score, n = _ngram_scores(_normalised_words(text, m, ngram_chars), m)
     best: dict[str, float] = {}
     for col in script.columns:
         code = m.codes[col]
-        s = score[col] + priors.get(code, 0.0)
-        if s > best.get(code, -math.inf):
-            best[code] = s
-    return best, n, script
+        if score[col] > best.get(code, -math.inf):
+            best[code] = score[col]
+    for w in words:
+        langs = m.stopwords.get(w)
+        if langs:
+            n += 1
+            nats = STOP_WEIGHT * min(1.0, STOP_SHARED / len(langs))
+            for lang in langs:
+                if lang in best:
+                    best[lang] += nats
+    for lang, nats in priors.items():
+        if lang in best:
+            best[lang] += nats
+    if n and len(best) > 1 and _margin(best) < WORD_MARGIN:
+        _add_word_evidence(best, words, m)
+    return best, n
+
+
+def _margin(best: dict[str, float]) -> float:
+    first, second = sorted(best.values())[-2:][::-1]
+    return first - second
+
+
+def _add_word_evidence(best: dict[str, float], words: list[str], m: _Model) -> None:
+    """Add each word's frequency in each candidate's word list (stopwords stand in where none)."""
+    lists = _word_lists()
+    if not lists or not words:
+        return
+    listed = _listed_languages()
+    for w in words[:50]:
+        freq = lists.get(w, {})
+        stop = m.stopwords.get(w, ())
+        as_stop = UNLISTED_STOPWORD * min(1.0, STOP_SHARED / len(stop)) if stop else 0.0
+        for lang in best:
+            if lang in listed:
+                best[lang] += WORD_WEIGHT * freq.get(lang, 0.0)
+            else:
+                best[lang] += WORD_WEIGHT * (max(as_stop, UNLISTED_WORD) if lang in stop else UNLISTED_WORD)
 
 
 def _decide(best: dict[str, float], n: int) -> tuple[str, float]:
-    """The top language and its posterior probability among the candidates."""
+    """The top language and its confidence: a softened posterior among the candidates."""
     if not best or n == 0:
         return UND
     top = max(best, key=lambda c: (best[c], c))
-    z = sum(math.exp(s - best[top]) for s in best.values())
+    if len(best) == 1:
+        return top, SCRIPT_CONFIDENCE
+    z = sum(math.exp((s - best[top]) / CONFIDENCE_TEMPERATURE) for s in best.values())
     return top, round(1.0 / z, 4)
 
 
-def _priors(expected: tuple[str, ...] | None, extra: str | None = None) -> dict[str, float]:
+def _priors(expected: tuple[str, ...] | None, own: str | None = None) -> dict[str, float]:
     priors = {code: EXPECTED_PRIOR for code in (expected or ())}
-    if extra:
-        priors[extra] = priors.get(extra, 0.0) + LINE_PRIOR
+    if own:
+        priors[own] = priors.get(own, 0.0) + LINE_PRIOR
     return priors
 
 
@@ -272,8 +316,7 @@ def detect_language(text: str, expected: tuple[str, ...] = ()) -> tuple[str, flo
     seed_langdetect()
     if not text or not text.strip():
         return UND
-    best, n, _ = _scores(text[:MAX_CHARS], _model(), _priors(expected))
-    return _decide(best, n)
+    return _decide(*_scores(text[:MAX_CHARS], _model(), _priors(expected)))
 
 
 # --- documents ----------------------------------------------------------------------------------
@@ -282,7 +325,7 @@ def _sample(body: str, limit: int = SAMPLE_CHARS) -> str:
     """At most about `limit` characters of the body: its longest paragraphs, in document order."""
     if len(body) <= limit:
         return body
-    paras = [p.strip() for p in body.split("\n\n")]
+    paras = body.split("\n\n")
     order = sorted(range(len(paras)), key=lambda i: (-len(paras[i]), i))
     chosen, size = [], 0
     for i in order:
@@ -290,8 +333,7 @@ def _sample(body: str, limit: int = SAMPLE_CHARS) -> str:
             break
         chosen.append(i)
         size += len(paras[i])
-    text = "\n\n".join(paras[i] for i in sorted(chosen))
-    return text if len(text) <= limit else _cut(text, limit)
+    return _cut("\n\n".join(paras[i] for i in sorted(chosen)), limit)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -316,23 +358,32 @@ def document_language(body_text: str, title: str | None, lines: list[Line],
 
 # --- lines --------------------------------------------------------------------------------------
 
-def _differs(text: str, doc_language: str, m: _Model) -> bool:
-    """Cheap test: letters foreign to the document's alphabet, or more stopwords of another language."""
-    alphabet = m.alphabets.get(doc_language)
-    if alphabet is None:
-        return True
-    if any(c.isalpha() and c not in alphabet for c in set(text)):
-        return True
-    own = m.columns[doc_language]
-    hits: Counter = Counter()
-    for w in _WORD.findall(text):
-        cols = m.stopwords.get(w.lower())
-        if cols:
-            hits.update(cols)
-    if not hits:
+def _suspect(text: str, own: str, m: _Model) -> str | None:
+    """Why a line may not be in its document's language: 'letters' foreign to that language's
+    alphabet, 'words' (more stopwords of other languages), or None (cheap tests only)."""
+    if any(c.isalpha() for c in set(text).difference(m.alphabets[own])):
+        return "letters"
+    stop = m.stopwords.get
+    mine = theirs = 0
+    for w in _WORD.findall(text.lower()):
+        langs = stop(w)
+        if langs:
+            if own in langs:
+                mine += 1
+            else:
+                theirs += 1
+    return "words" if theirs >= 2 and 2 * theirs >= mine else None
+
+
+def _speaks(text: str, lang: str, own: str, m: _Model) -> bool:
+    """A line of the document's alphabet reads as `lang`: prose (mostly lower-case words, not a list
+    of names) with at least two stopwords of `lang` that the document's language lacks."""
+    words = _WORD.findall(text)
+    if sum(1 for w in words if w[0].islower()) * 2 < len(words):
         return False
-    mine = max(hits.get(c, 0) for c in own)
-    return any(k >= 2 and k > mine for c, k in hits.items() if c not in own)
+    hits = [m.stopwords.get(w.lower(), ()) for w in words]
+    theirs = sum(1 for langs in hits if lang in langs and own not in langs)
+    return theirs >= 2
 
 
 def tag_lines(lines: list[Line], doc_language: str, expected: tuple[str, ...] = ()) -> None:
@@ -341,15 +392,18 @@ def tag_lines(lines: list[Line], doc_language: str, expected: tuple[str, ...] = 
     m = _model()
     known = doc_language in m.alphabets
     priors = _priors(expected, doc_language if known else None)
+    strict = {**priors, doc_language: priors.get(doc_language, 0.0) + LINE_PRIOR_SAME_ALPHABET - LINE_PRIOR}
     for line in lines:
         text = line.text
         if not text.strip():
             line.language = None
             continue
         line.language = doc_language
-        if known and not _differs(text, doc_language, m):
+        why = _suspect(text, doc_language, m) if known else "unknown"
+        if why is None:
             continue
-        best, n, _ = _scores(text, m, priors)
-        lang, conf = _decide(best, n)
-        if lang != "und" and lang != doc_language and (conf >= LINE_MIN_CONFIDENCE or not known):
+        lang, conf = _decide(*_scores(text[:MAX_CHARS], m, strict if why == "words" else priors))
+        if lang == "und" or lang == doc_language:
+            continue
+        if not known or (conf >= LINE_MIN_CONFIDENCE and (why == "letters" or _speaks(text, lang, doc_language, m))):
             line.language = lang

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from tasks import land
 from tasks.config import SEEDS_DIR, SQL_DIR
+from tasks.faults import checkpoint
 from tasks.schema import TABLES
 
 DB_NAME = "newslake.duckdb"
@@ -173,6 +174,7 @@ def build_database(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR
         run_sql(con, "use lake")
         load_landing(con, lake)
         load_seeds(con)
+        checkpoint("landing-loaded")
         counts = run_models(con, sql_dir)
         failures = run_data_tests(con, sql_dir)
         if failures:
@@ -188,6 +190,7 @@ def build_database(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR
         raise
     con.close()
     _fsync(tmp)
+    checkpoint("before-swap")
     os.replace(tmp, final)
     return counts
 

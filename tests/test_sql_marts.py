@@ -157,3 +157,25 @@ def test_kazan_without_a_sure_year_still_splits_on_the_place(tmp_path, fixture_r
     ids = dict(con.execute("select record_id, event_id from marts.event_records").fetchall())
     assert ids["d000-0"] != ids["d003-0"]
     assert ids["d002-0"] == ids["d003-0"]
+
+
+def test_without_any_date_places_and_documents_still_separate_kazan(tmp_path, fixture_rows):
+    docs = [dict(d, published_at=None, published_at_origin=None) for d in fixture_rows["documents"]]
+    cands = [[*c[:7], None, None, None, *c[10:]] for c in fixture_rows["candidates"]]
+    cands.append(["d000", 3, "CONSULT", "Guterres", "Putin", None, None, None, None, None, False, False])
+    con, failures = build(tmp_path, docs, cands)
+    assert failures == []
+    ids = dict(con.execute("select record_id, event_id from marts.event_records").fetchall())
+    assert ids["d000-0"] != ids["d003-0"]
+    assert ids["d000-3"] == ids["d000-0"]  # an unplaced record joins the place its own article names
+    assert ids["d001-0"] == ids["d002-0"] == ids["d003-0"] == ids["d004-1"]
+
+
+def test_an_undated_placed_record_joins_a_dated_event_that_names_no_place(tmp_path, fixture_rows):
+    docs = [d for d in fixture_rows["documents"] if d["doc_id"] in ("d001", "d002")]
+    docs = [dict(d, published_at=None, published_at_origin=None) if d["doc_id"] == "d002" else d for d in docs]
+    cands = [c for c in fixture_rows["candidates"] if c[0] in ("d001", "d002")]
+    con, failures = build(tmp_path, docs, cands)
+    assert failures == []
+    ids = dict(con.execute("select record_id, event_id from marts.event_records").fetchall())
+    assert ids["d002-0"] == ids["d001-0"]  # Moscow, undated and unpublished, joins Putin of 28 April

@@ -13,10 +13,9 @@ with candidates as (
 ),
 
 countries as (
-    select distinct
-        lower(strip_accents(country_name)) as country_norm,
-        upper(country_code) as country_code
+    select lower(strip_accents(country_name)) as country_norm, min(upper(country_code)) as country_code
     from seeds.merge_countries
+    group by all
 ),
 
 actor_stopwords as (
@@ -42,11 +41,7 @@ normalised as (
             )[-1], ''), 6), '')
         ) as actor_keys,
         nullif(regexp_replace(lower(strip_accents(trim(c.location))), '^the\s+', ''), '') as location_norm,
-        case
-            when length(trim(c.location_country)) = 2 then upper(trim(c.location_country))
-            else (select min(k.country_code) from countries as k
-                  where k.country_norm = lower(strip_accents(trim(c.location_country))))
-        end as given_country,
+        nullif(lower(strip_accents(trim(c.location_country))), '') as given_country_norm,
         coalesce(
             lower(c.date_precision),
             case when c.event_date is not null then 'day' end
@@ -64,12 +59,15 @@ normalised as (
 located as (
     select
         n.*,
-        k.country_code as location_as_country,
-        coalesce(n.given_country, k.country_code) as country_key,
+        coalesce(
+            case when length(n.given_country_norm) = 2 then upper(n.given_country_norm) end,
+            g.country_code,
+            k.country_code
+        ) as country_key,
         case when n.location_norm is not null and k.country_code is null then n.location_norm end as place_key
     from normalised as n
-    left join (select country_norm, min(country_code) as country_code from countries group by all) as k
-        on k.country_norm = n.location_norm
+    left join countries as k on k.country_norm = n.location_norm
+    left join countries as g on g.country_norm = n.given_country_norm
 ),
 
 timed as (
@@ -133,8 +131,8 @@ select
         partition by doc_id
         order by coalesce(is_background, false), coalesce(is_main, false) desc, confidence desc nulls last, candidate_no
     ) = 1 as is_main,
-    -- a record is anchored in time when it spans at most ten days; background records
-    -- without a sure day or month never join other records
+    -- a record is anchored in time when its sure date (or, undated, the week before its
+    -- publication) spans at most ten days
     t_lo is not null and date_diff('day', t_lo, t_hi) <= 10 as is_timed,
     actor_keys[1] is not null and actor_keys[2] is not null as is_dyadic,
     family in (select family from types) as is_plover,

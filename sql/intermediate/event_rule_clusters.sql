@@ -37,8 +37,8 @@ segments as (
         count(*) as n_records,
         min(k.t_lo) as segment_lo,
         max(k.t_hi) as segment_hi,
-        list(distinct k.place_key) filter (where k.place_key is not null) as places,
-        list(distinct k.country_key) filter (where k.country_key is not null) as countries
+        coalesce(list(distinct k.place_key) filter (where k.place_key is not null), []) as places,
+        coalesce(list(distinct k.country_key) filter (where k.country_key is not null), []) as countries
     from timed_segments as s
     join keys as k using (record_id)
     group by all
@@ -70,6 +70,9 @@ floating_choice as (
                 when f.month_day is not null
                     then f.month_day between strftime(s.segment_lo - interval 2 day, '%m-%d')
                         and strftime(s.segment_hi + interval 2 day, '%m-%d')
+                when f.event_date is not null and f.precision = 'month'
+                    then strftime(f.event_date, '%m') between strftime(s.segment_lo, '%m')
+                        and strftime(s.segment_hi, '%m')
                 else true
             end
         )
@@ -92,13 +95,16 @@ segmented as (
     select
         f.record_id,
         f.block_key,
-        coalesce(c.segment_key, 'float:' || coalesce(f.month_day, strftime(f.t_lo, '%Y-%m'), '')) as segment_key
+        coalesce(c.segment_key, 'float') as segment_key
     from floating as f
     left join floating_choice as c on c.record_id = f.record_id and c.choice = 1
 ),
 
 members as (
-    select s.segment_key, k.*
+    select
+        s.segment_key,
+        k.*,
+        k.event_date is not null and k.precision in ('day', 'month') as is_dated
     from segmented as s
     join keys as k using (record_id)
 ),
@@ -141,19 +147,22 @@ label_sizes as (
         p.segment_key,
         p.place_label,
         min(p.country_key) as country_key,
-        sum(g.n_records) as n_records
+        count(*) as n_records,
+        list(distinct m.doc_id) as doc_ids
     from place_labels as p
-    join place_groups as g using (block_key, segment_key, place_key)
+    join members as m using (block_key, segment_key, place_key)
     group by all
 ),
 
--- records naming only a country (or nothing) join the largest compatible place of their segment
+-- records naming only a country (or nothing) join the largest compatible place of their
+-- segment; an undated record first joins the place its own document names
 country_choice as (
     select
         m.record_id,
         l.place_label,
         row_number() over (
-            partition by m.record_id order by l.n_records desc, l.place_label
+            partition by m.record_id
+            order by (not m.is_dated and list_contains(l.doc_ids, m.doc_id)) desc, l.n_records desc, l.place_label
         ) as choice
     from members as m
     join label_sizes as l
@@ -168,7 +177,8 @@ country_groups as (
         m.block_key,
         m.segment_key,
         'country:' || m.country_key as place_label,
-        count(*) as n_records
+        count(*) as n_records,
+        list(distinct m.doc_id) as doc_ids
     from members as m
     left join country_choice as c on c.record_id = m.record_id and c.choice = 1
     where m.place_key is null and m.country_key is not null and c.place_label is null
@@ -179,12 +189,15 @@ unplaced_choice as (
     select
         m.record_id,
         g.place_label,
-        row_number() over (partition by m.record_id order by g.n_records desc, g.place_label) as choice
+        row_number() over (
+            partition by m.record_id
+            order by (not m.is_dated and list_contains(g.doc_ids, m.doc_id)) desc, g.n_records desc, g.place_label
+        ) as choice
     from members as m
     join (
-        select block_key, segment_key, place_label, n_records from label_sizes
+        select block_key, segment_key, place_label, n_records, doc_ids from label_sizes
         union all
-        select block_key, segment_key, place_label, n_records from country_groups
+        select block_key, segment_key, place_label, n_records, doc_ids from country_groups
     ) as g
         on g.block_key = m.block_key and g.segment_key = m.segment_key
     where m.place_key is null and m.country_key is null
@@ -193,8 +206,13 @@ unplaced_choice as (
 placed as (
     select
         m.record_id,
+        m.doc_id,
+        m.is_dated,
         m.block_key,
         m.segment_key,
+        -- records without a time anchor are still told apart by the month they name (whatever
+        -- the year); undated ones then join a month below
+        case when m.segment_key = 'float' and m.is_dated then strftime(m.event_date, '%m') end as lane,
         coalesce(
             p.place_label,
             c.place_label,
@@ -207,10 +225,33 @@ placed as (
         on p.block_key = m.block_key and p.segment_key = m.segment_key and p.place_key = m.place_key
     left join country_choice as c on c.record_id = m.record_id and c.choice = 1
     left join unplaced_choice as u on u.record_id = m.record_id and u.choice = 1 and m.country_key is null
+),
+
+lanes as (
+    select block_key, segment_key, place_label, lane, count(*) as n_records, list(distinct doc_id) as doc_ids
+    from placed
+    where lane is not null
+    group by all
+),
+
+lane_choice as (
+    select
+        p.record_id,
+        l.lane,
+        row_number() over (
+            partition by p.record_id
+            order by list_contains(l.doc_ids, p.doc_id) desc, l.n_records desc, l.lane
+        ) as choice
+    from placed as p
+    join lanes as l using (block_key, segment_key, place_label)
+    where p.segment_key = 'float' and p.lane is null
 )
 
-select record_id, block_key || '#' || segment_key || '#' || place_label as cluster_key
-from placed
+select
+    p.record_id,
+    p.block_key || '#' || p.segment_key || '#' || p.place_label || '#' || coalesce(p.lane, c.lane, '') as cluster_key
+from placed as p
+left join lane_choice as c on c.record_id = p.record_id and c.choice = 1
 union all
 select record_id, 'pinned#' || record_id as cluster_key
 from keys
