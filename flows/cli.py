@@ -59,15 +59,29 @@ def _iso_date(value: str) -> str:
 
 def cmd_run(a: argparse.Namespace) -> int:
     quiet_prefect()
-    from flows import summary
-    from flows.newslake import newslake_flow
-    from tasks.lock import LakeBusy
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        from flows.server import TemporaryServer
+        server = TemporaryServer()  # starts now; overlaps with the imports below
     try:
-        result = newslake_flow(paths=a.paths or None, lake=a.lake, workers=a.workers, runner=a.runner,
-                               dask_address=a.dask_address, published_at=a.published_at)
-    except LakeBusy as exc:
-        print(f"newslake: {exc}", file=sys.stderr)
-        return 3
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+        from flows import summary
+        from flows.newslake import newslake_flow
+        from tasks.lock import LakeBusy
+        api_url = server.wait_ready() if server else os.environ["PREFECT_API_URL"]
+        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+            try:
+                result = newslake_flow(paths=a.paths or None, lake=a.lake, workers=a.workers, runner=a.runner,
+                                       dask_address=a.dask_address, published_at=a.published_at)
+            except LakeBusy as exc:
+                print(f"newslake: {exc}", file=sys.stderr)
+                return 3
+            except Exception as exc:
+                print(f"newslake: run failed: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+                return 1
+    finally:
+        if server:
+            server.stop()
     print(json.dumps(result, indent=2, default=str) if a.json else summary.format_summary(result))
     return 0
 

@@ -294,6 +294,7 @@ def _revise(seq: list[Unit]) -> None:
 
 
 MAIN_BOX_SHARE = 0.5  # HTML: the container holding this share of the good text is the article's
+ABOVE_TITLE = True
 MAIN_GAP = 3  # junk units that end a cluster of good paragraphs
 FAR_GAP = 8  # a cluster this far from the main text ...
 MINOR_SHARE = 0.2  # ... and this small beside it is a teaser, bio or stray box
@@ -393,8 +394,14 @@ def _is_name_line(u: Unit, stoplist: frozenset[str]) -> bool:
             and not any(w.lower() in stoplist for w in t.split()))
 
 
+_ALPHA_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
 def _dateline(u: Unit) -> bool:
-    return len(u.text) <= 80 and u.words <= 14 and bool(_DATE.search(u.text))
+    """A short line that is mostly a date ('Updated July 23, 2012, 7:10 p.m. ET')."""
+    if len(u.text) > 80 or u.words > 14 or not _DATE.search(u.text):
+        return False
+    return len(_ALPHA_WORD.findall(_DATE.sub(" ", u.text))) <= 5
 
 
 def _mark(u: Unit, kind: str, reason: str) -> None:
@@ -479,6 +486,13 @@ def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None
 
     title = _find_title(units, seq, title_hint)
     ti = seq.index(title) if title is not None else -1
+    if ti > 0 and ABOVE_TITLE:
+        above = sum(len(u.text) for u in seq[:ti] if u.kind is None and u.cls == "good")
+        below = sum(len(u.text) for u in seq[ti:] if u.kind is None and u.cls == "good")
+        if above and below >= 2 * above:
+            for u in seq[:ti]:
+                if u.kind is None and u.cls == "good":
+                    u.cls = "bad"
     if title is not None:
         fields["title"] = title.text
         _mark(title, "title", "headline")

@@ -552,6 +552,9 @@ def _pick(people: list[Mention], role: str, country: str | None, org: str | None
     cands = [p for p in people if fits(p)]
     if not cands:
         return None
+    # a known holder of the office beats a spokesperson 'for the Secretary-General'
+    holders = [p for p in cands if (gz.people().get(gz.fold(p.canonical)) or {}).get("role") == role]
+    cands = holders or cands
     names = {p.canonical for p in cands}
     if len(names) > 1:
         before = [p for p in cands if p.start < pos]

@@ -223,7 +223,7 @@ def find_candidates(text: str, sentences: list[tuple[int, int]], mentions: list[
         for ts, te, row in trig_by_sent.get(sid, ()):
             if any(x.start <= ts < x.end for x in sent_dates):
                 continue
-            cand = _candidate(text, sent, ss, se, ts, te, row, actors, places, prev_actors, sid <= 1)
+            cand = _candidate(text, sent, ss, se, ts, te, row, actors, places, prev_actors, sid <= 2)
             if cand is None:
                 continue
             for a1, a2, loc in cand:
@@ -304,8 +304,9 @@ def _candidate(text, sent, ss, se, ts, te, row, actors, places, prev_actors, sid
     if a1 is None:
         if row["event_type"] in SOCIAL and len(patients) < 2:
             return None
-        phrase = _subject_phrase(text[left_start:ts]) if _verbal(text[ts:te], text[left_start:ts]) else None
-        if phrase is None and not patients and sid_lead and row["event_type"] not in SOCIAL:
+        phrase = _subject_phrase(text[left_start:ts]) \
+            if sid_lead and _verbal(text[ts:te], text[left_start:ts]) else None
+        if phrase is None and not patients and ss == 0 and row["event_type"] not in SOCIAL:
             return [(None, None, loc)]
         if phrase is None and not patients:
             return None

@@ -818,12 +818,12 @@ def _in_skipped(el) -> bool:
 _BY_MARKER = re.compile(
     r"(?:^|(?<=[\s(|\u2022\u00b7]))(?:ein (?:artikel|beitrag|text|kommentar) von|eingestellt von|erstellt von|geschrieben von"
     r"|verfasst von|ver\u00f6ffentlicht von|written by|posted by|reported by|story by|words by|text(?: von)?:|autor(?:in|en)?:"
-    r"|author(?:s)?:|redaktion:|\u00e9crit par|publi\u00e9 par|escrito por|von:?|by:?|par:?|por:?|door:?|przez:?|av:?)(?:\s+|$)",
+    r"|autor(?:in)?(?=\s*$)|author(?:s)?:|redaktion:|\u00e9crit par|publi\u00e9 par|escrito por|von:?|by:?|par:?|por:?|door:?|przez:?|av:?)(?:\s+|$)",
     re.I)
 _BYLINE_CUT = re.compile(
-    r"\s+(?:am|on|le|el|il|den|vom|um|at|en|[Uu]pdated|[Aa]ktualisiert|[Pp]ublished|[Vv]er\u00f6ffentlicht|[Pp]ubli\u00e9|mis \u00e0 jour)\s"
+    r"\s+(?:am|on|le|el|il|den|vom|um|at|en|[Uu]pdated|[Aa]ktualisiert|[Pp]ublished|[Vv]er\u00f6ffentlicht|[Pp]ubli\u00e9|mis \u00e0 jour)(?:\s|$)"
     r"|\s*(?:[|\u2022\u00b7\u2013\u2014/\(]|//)|\s-\s|(?:^|\s)\d")
-_PARTICLES = frozenset("von van der den de da di del della le la du ten ter bin al el y und and & zu vom dos das".split())
+_PARTICLES = frozenset("von van der den de da di del della le la du ten ter bin al el dos das".split())
 _NAME_STOP = frozenset("am on le el il den vom um at en in im auf für fur for mit with the der die das ein eine".split())
 
 
@@ -839,9 +839,9 @@ def _lead_names(text: str, strict: bool | None) -> list[str]:
 def _name_like(name: str, strict: bool) -> bool:
     """A person-like name: up to 4 capitalised words (particles allowed); one bare word passes unless strict."""
     words = name.split()
-    if len(words) == 1 and not strict:
-        return True
-    return 1 <= len(words) <= 4 and any(w[0].isupper() for w in words) and all(
+    if len(words) == 1:
+        return not strict
+    return len(words) <= 4 and any(w[0].isupper() for w in words) and all(
         w[0].isupper() or w.lower() in _PARTICLES for w in words)
 
 
@@ -857,7 +857,7 @@ def _near_title_bylines(el) -> list[str]:
     """Names from a 'Von X' / 'By X' text node shortly after (or just before) the title element."""
     nodes, n = [], 0
     for i, node in enumerate(el.next_elements):
-        if i > 200 or n > 600 or len(nodes) >= 25:
+        if i > 200 or n > 2000 or len(nodes) >= 25:
             break
         if type(node) is NavigableString and node.parent is not None and node.parent.name not in _INVISIBLE_TAGS:
             t = _clean(str(node))
@@ -868,12 +868,13 @@ def _near_title_bylines(el) -> list[str]:
         m = _BY_MARKER.match(t)
         if not m:
             continue
-        rest = t[m.end():].strip()
+        rest, strict = t[m.end():].strip(), True
         if not rest and i + 1 < len(nodes):
+            strict = False  # the name is an element of its own: a one-word user name is fine
             rest = nodes[i + 1]
             if i + 2 < len(nodes) and re.match(r"^(?:,|und|and|&)$", nodes[i + 2]) and i + 3 < len(nodes):
                 rest += " und " + nodes[i + 3]
-        names = _lead_names(rest, strict=True)
+        names = _lead_names(rest, strict)
         if names:
             return names
     return []

@@ -37,10 +37,10 @@ WORD_FLOOR = 8  # decades: a listed word scores WORD_WEIGHT * (log10(frequency) 
 WORDS_PER_LIST = 20000  # most frequent words read from each list
 UNLISTED_STOPWORD = 5.0  # decades credited to a language without a word list for one of its stopwords
 UNLISTED_WORD = 0.8  # ... and for any other word
-EXPECTED_PRIOR = 4.0  # nats in favour of the configured expected languages
+EXPECTED_PRIOR = 20.0  # nats in favour of the configured expected languages
 LINE_PRIOR = 4.0  # nats in favour of the document's language when judging one of its lines ...
 LINE_PRIOR_SAME_ALPHABET = 12.0  # ... or one written in that language's alphabet
-LINE_MIN_CONFIDENCE = 0.7  # a line differs from its document only this surely
+LINE_MIN_CONFIDENCE = 0.8  # a line differs from its document only this surely
 MIN_LETTERS = 2
 SCRIPT_SHARE = 0.3  # a non-Latin script this share of the letters outweighs Latin junk around it
 SAMPLE_CHARS = 1000  # characters of the body judged (stopwords): from its longest paragraphs
@@ -402,8 +402,11 @@ def tag_lines(lines: list[Line], doc_language: str, expected: tuple[str, ...] = 
         why = _suspect(text, doc_language, m) if known else "unknown"
         if why is None:
             continue
-        lang, conf = _decide(*_scores(text[:MAX_CHARS], m, strict if why == "words" else priors))
+        best, n = _scores(text[:MAX_CHARS], m, strict if why == "words" else priors)
+        lang, conf = _decide(best, n)
         if lang == "und" or lang == doc_language:
             continue
-        if not known or (conf >= LINE_MIN_CONFIDENCE and (why == "letters" or _speaks(text, lang, doc_language, m))):
+        if not known or doc_language not in best:  # another script: the document's language is out
+            line.language = lang
+        elif conf >= LINE_MIN_CONFIDENCE and (why == "letters" or _speaks(text, lang, doc_language, m)):
             line.language = lang

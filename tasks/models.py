@@ -24,6 +24,7 @@ from tasks.schema import TABLES
 DB_NAME = "newslake.duckdb"
 STORAGE_VERSION = "v1.4.0"
 MODEL_SCHEMAS_EXCLUDED = {"tests"}
+SCRATCH_SCHEMAS = ("landing", "intermediate")  # build-time only: dropped before the swap
 
 
 class ModelError(RuntimeError):
@@ -179,7 +180,8 @@ def build_database(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR
         failures = run_data_tests(con, sql_dir)
         if failures:
             raise ModelError("SQL data tests failed: " + "; ".join(failures))
-        run_sql(con, "drop schema landing cascade")
+        for scratch in SCRATCH_SCHEMAS:
+            run_sql(con, f"drop schema if exists {scratch} cascade")
         run_sql(con, "checkpoint")
         run_sql(con, "use memory")
         run_sql(con, "detach lake")

@@ -71,6 +71,26 @@ def cli_env(prefect_api):
     return env
 
 
+def snapshot(lake: Path) -> dict:
+    """Table contents that must not depend on run ids, timings, runners or retries."""
+    import duckdb
+    con = duckdb.connect(str(Path(lake) / "newslake.duckdb"), read_only=True)
+    try:
+        q = lambda sql: sorted(map(repr, con.execute(sql).fetchall()))  # noqa: E731
+        return {
+            "documents": q("select * exclude (run_id) from staging.documents"),
+            "lines": q("select * from staging.lines"),
+            "entities": q("select * from staging.entities"),
+            "event_records": q("select * from marts.event_records"),
+            "events": q("select * from marts.events"),
+            "live_files": q("select path, doc_id from raw.files qualify row_number() over "
+                            "(partition by path order by run_id desc) = 1 "
+                            "and status in ('loaded', 'unchanged', 'duplicate')"),
+        }
+    finally:
+        con.close()
+
+
 def run_cli(args, env, cwd=None, timeout=600, extra_env=None):
     """Run `newslake ARGS` with the venv's console script; returns the CompletedProcess."""
     proc = subprocess.Popen([str(BIN / "newslake"), *map(str, args)], env={**env, **(extra_env or {})}, cwd=cwd,

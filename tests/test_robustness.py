@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import BIN, ROOT, SEED_ARTICLES, run_cli
+from conftest import BIN, ROOT, SEED_ARTICLES, run_cli, snapshot
 from make_bad_inputs import make_bad_inputs
 
 pytestmark = pytest.mark.slow
@@ -17,24 +17,6 @@ SHARED_EVAL = ROOT.parent / "shared" / "eval"
 CRASH_POINTS = ["chunk-processed", "before-ledger", "batch-committed:2", "landing-loaded", "before-swap",
                 "published"]
 SMALL_BATCHES = {"NEWSLAKE_BATCH_FILES": "2", "NEWSLAKE_CHUNK_SIZE": "1", "NEWSLAKE_WORKERS": "1"}
-
-
-def snapshot(lake: Path) -> dict:
-    """Table contents that must not depend on run ids, timings or how often a run was retried."""
-    con = duckdb.connect(str(lake / "newslake.duckdb"), read_only=True)
-    try:
-        q = lambda sql: sorted(map(repr, con.execute(sql).fetchall()))  # noqa: E731
-        return {
-            "documents": q("select * exclude (run_id) from staging.documents"),
-            "lines": q("select * from staging.lines"),
-            "entities": q("select * from staging.entities"),
-            "event_records": q("select * from marts.event_records"),
-            "events": q("select * from marts.events"),
-            "live_files": q("select path, doc_id from raw.files qualify row_number() over "
-                            "(partition by path order by run_id desc) = 1 and status in ('loaded','unchanged','duplicate')"),
-        }
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

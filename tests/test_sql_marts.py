@@ -179,3 +179,14 @@ def test_an_undated_placed_record_joins_a_dated_event_that_names_no_place(tmp_pa
     assert failures == []
     ids = dict(con.execute("select record_id, event_id from marts.event_records").fetchall())
     assert ids["d002-0"] == ids["d001-0"]  # Moscow, undated and unpublished, joins Putin of 28 April
+
+
+def test_vague_records_prefer_the_larger_undated_event_over_a_lone_dated_one(tmp_path, fixture_rows):
+    docs = [d if d["doc_id"] == "d000" else dict(d, published_at=None, published_at_origin=None)
+            for d in fixture_rows["documents"]]
+    cands = [c if c[0] == "d000" else [*c[:7], None, None, None, *c[10:]] for c in fixture_rows["candidates"]]
+    con, failures = build(tmp_path, docs, cands)
+    assert failures == []
+    ids = dict(con.execute("select record_id, event_id from marts.event_records").fetchall())
+    assert ids["d001-0"] == ids["d002-0"] == ids["d003-0"] == ids["d004-1"]  # no place, Russia, Moscow
+    assert ids["d000-0"] != ids["d003-0"]

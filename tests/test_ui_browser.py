@@ -8,8 +8,6 @@ import subprocess
 
 import pytest
 
-from prefect_server import N_SEEDS, artifacts_of
-
 pytest_plugins = ("prefect_server",)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -52,22 +50,22 @@ def visible_text(dom: str) -> str:
 
 
 def test_artifact_page_shows_the_run_summary(prefect_stack, deployment_runs, tmp_path):
-    run = deployment_runs[0]
-    summary = artifacts_of(prefect_stack, run["id"])["newslake-run-summary"]
+    run, n = deployment_runs[0], prefect_stack.n_seeds
+    summary = prefect_stack.artifacts(run["id"])["newslake-run-summary"]
     text = render(f"{prefect_stack.ui}/artifacts/artifact/{summary['id']}", tmp_path, "run-summary",
                   "newslake run summary")
     assert "newslake run summary" in text, text[:3000]
-    assert f"files seen {N_SEEDS}" in text
-    assert f"loaded {N_SEEDS} duplicate 0 unchanged 0" in text
-    assert f"documents {N_SEEDS} in lake ({N_SEEDS} processed this run)" in text
+    assert f"files seen {n}" in text
+    assert f"loaded {n} duplicate 0 unchanged 0" in text
+    assert f"documents {n} in lake ({n} processed this run)" in text
     assert run["name"] in text  # the artifact page links back to its flow run
     assert (tmp_path / "run-summary.png").stat().st_size > 20_000
 
 
 def test_flow_run_page_shows_deployment_and_logs_with_counts(prefect_stack, deployment_runs, tmp_path):
-    run = deployment_runs[0]
+    run, n = deployment_runs[0], prefect_stack.n_seeds
     text = render(f"{prefect_stack.ui}/runs/flow-run/{run['id']}", tmp_path, "flow-run", "process batch 1")
     for label in (run["name"], "Completed", "hourly", "newslake-process", "Artifacts", "ingest batch 1",
-                  "process batch 1", "land batch 1", f"batch 1: {N_SEEDS} inputs", "models built"):
+                  "process batch 1", "land batch 1", f"batch 1: {n} inputs", "models built"):
         assert label in text, (label, text[:3000])
     assert (tmp_path / "flow-run.png").stat().st_size > 20_000

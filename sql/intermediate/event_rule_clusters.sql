@@ -38,19 +38,23 @@ segments as (
         min(k.t_lo) as segment_lo,
         max(k.t_hi) as segment_hi,
         coalesce(list(distinct k.place_key) filter (where k.place_key is not null), []) as places,
-        coalesce(list(distinct k.country_key) filter (where k.country_key is not null), []) as countries
+        coalesce(list(distinct k.country_key) filter (where k.country_key is not null), []) as countries,
+        list(distinct k.doc_id) as doc_ids
     from timed_segments as s
     join keys as k using (record_id)
     group by all
 ),
 
 -- 2. records without a narrow time (undated and unpublished, month or year dates, dates of
---    unsure year) join the largest compatible segment of their block, else a floating one
+--    unsure year) that name a place or a date join the largest compatible segment of their
+--    block, else the block's floating pool
 floating as (
-    select * from keys where not is_timed and not is_pinned
+    select *, place_key is not null or event_date is not null as is_informed
+    from keys
+    where not is_timed and not is_pinned
 ),
 
-floating_choice as (
+informed_choice as (
     select
         f.record_id,
         s.segment_key,
@@ -63,6 +67,7 @@ floating_choice as (
     from floating as f
     join segments as s
         on s.block_key = f.block_key
+        and f.is_informed
         and (
             case
                 when f.t_lo is not null
@@ -89,15 +94,50 @@ floating_choice as (
         )
 ),
 
+floating_pool as (
+    select
+        f.block_key,
+        'float' as segment_key,
+        count(*) as n_records,
+        coalesce(list(distinct f.country_key) filter (where f.country_key is not null), []) as countries,
+        list(distinct f.doc_id) as doc_ids
+    from floating as f
+    left join informed_choice as c on c.record_id = f.record_id and c.choice = 1
+    where f.is_informed and c.record_id is null
+    group by all
+),
+
+-- 3. records naming at most a country join, among the segments and the floating pool of their
+--    block, first one their own document is in, then the largest
+vague_choice as (
+    select
+        f.record_id,
+        g.segment_key,
+        row_number() over (
+            partition by f.record_id
+            order by list_contains(g.doc_ids, f.doc_id) desc, g.n_records desc, g.segment_key
+        ) as choice
+    from floating as f
+    join (
+        select block_key, segment_key, n_records, countries, doc_ids from segments
+        union all
+        select block_key, segment_key, n_records, countries, doc_ids from floating_pool
+    ) as g
+        on g.block_key = f.block_key
+        and (f.country_key is null or len(g.countries) = 0 or list_contains(g.countries, f.country_key))
+    where not f.is_informed
+),
+
 segmented as (
     select record_id, block_key, segment_key from timed_segments
     union all
     select
         f.record_id,
         f.block_key,
-        coalesce(c.segment_key, 'float') as segment_key
+        coalesce(i.segment_key, v.segment_key, 'float') as segment_key
     from floating as f
-    left join floating_choice as c on c.record_id = f.record_id and c.choice = 1
+    left join informed_choice as i on i.record_id = f.record_id and i.choice = 1
+    left join vague_choice as v on v.record_id = f.record_id and v.choice = 1
 ),
 
 members as (
@@ -109,7 +149,7 @@ members as (
     join keys as k using (record_id)
 ),
 
--- 3. inside a segment, different specific places are different events, unless they report
+-- 4. inside a segment, different specific places are different events, unless they report
 --    the same sure day (then one event with a location conflict)
 place_groups as (
     select
