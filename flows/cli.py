@@ -81,9 +81,24 @@ def cmd_run(a: argparse.Namespace) -> int:
                 return 1
     finally:
         if server:
+            _drain_prefect_workers()
             server.stop()
     print(json.dumps(result, indent=2, default=str) if a.json else summary.format_summary(result))
     return 0
+
+
+def _drain_prefect_workers(timeout_s: float = 15.0) -> None:
+    """Send buffered logs and events to the API before the temporary server goes away."""
+    try:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+    except ImportError:
+        return
+    for worker in (APILogWorker, EventsWorker):
+        try:
+            worker.drain_all(timeout=timeout_s)
+        except Exception:  # nothing to send, or the service never started
+            pass
 
 
 def cmd_sql(a: argparse.Namespace) -> int:
@@ -140,8 +155,7 @@ def _cell(v) -> str:
 
 def cmd_serve(a: argparse.Namespace) -> int:
     """Register deployment newslake/<name> (cron in UTC) and run its flow runs here until stopped."""
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL", "INFO")
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO")  # a service's terminal is its log
     quiet_prefect()
     from prefect.schedules import Cron
     from prefect.settings import get_current_settings

@@ -66,6 +66,8 @@ def process_batch(batch_no: int, docs: list, executor: Executor, settings: Setti
     """Clean, detect language and extract every document of a batch in chunks, landing each chunk."""
     stats = {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": []}
     chunks = [docs[i:i + settings.chunk_size] for i in range(0, len(docs), settings.chunk_size)]
+    if len(chunks) == 1 and settings.runner != "dask":
+        executor = runners.InlineExecutor()  # one chunk: starting workers would cost more than it saves
     futures = [executor.submit(pipeline.process_chunk, c, run_id, settings.published_at,
                                settings.expected_languages) for c in chunks]
     for fut in futures:

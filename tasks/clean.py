@@ -21,6 +21,7 @@ KINDS = ("title", "heading", "body", "byline", "dateline", "caption", "credit", 
 
 LENGTH_LOW, LENGTH_HIGH = 70, 200
 STOP_LOW, STOP_HIGH = 0.30, 0.32
+DENSE_STOP = 0.15  # stopword density a sentence next to good text still needs
 MAX_LINK_DENSITY = 0.2
 MAX_HEADING_DISTANCE = 200
 MAX_HTML_TAGS = 50_000  # more tags than any article page: tag-stripped text instead of a DOM
@@ -291,10 +292,21 @@ def _revise(seq: list[Unit]) -> None:
     for i, u in enumerate(seq):
         if u.heading and u.cls == "bad" and u.cf != "bad" and heading_before_good(i):
             u.cls = "good"
+    for i, u in enumerate(seq):  # fact-dense sentences (ledes, wire copy) next to good text
+        if u.cls == "bad" and _dense_sentence(u) and "good" in (_neighbour(seq, i, -1, True), _neighbour(seq, i, 1, True)):
+            u.cls = "good"
+
+
+def _dense_sentence(u: Unit) -> bool:
+    """Prose with few stopwords: names and numbers, but sentence-shaped and not a link list."""
+    return (u.kind is None and not u.bullet and u.link_density <= MAX_LINK_DENSITY and u.words >= 8
+            and len(u.text) >= LENGTH_LOW and u.stop >= DENSE_STOP and u.text.endswith(_SENTENCE_END)
+            and "©" not in u.text)
 
 
 MAIN_BOX_SHARE = 0.5  # HTML: the container holding this share of the good text is the article's
 ABOVE_TITLE = True
+GAP_WORDS = 2  # junk lines shorter than this do not count as distance
 MAIN_GAP = 3  # junk units that end a cluster of good paragraphs
 FAR_GAP = 8  # a cluster this far from the main text ...
 MINOR_SHARE = 0.2  # ... and this small beside it is a teaser, bio or stray box
@@ -321,7 +333,8 @@ def _main_zone(seq: list[Unit]) -> None:
         j, edge = m + direction, clusters[m]
         while 0 <= j < len(clusters):
             c = clusters[j]
-            dist = (edge[0] - c[-1]) if direction < 0 else (c[0] - edge[-1])
+            lo, hi = (c[-1], edge[0]) if direction < 0 else (edge[-1], c[0])
+            dist = sum(1 for v in seq[lo + 1:hi] if v.words >= GAP_WORDS)
             if dist <= FAR_GAP or mass[j] >= MINOR_SHARE * mass[m]:
                 keep.add(j)
                 edge = c
@@ -352,13 +365,13 @@ def _main_container(seq: list[Unit]) -> None:
 
 def _headline_like(u: Unit) -> bool:
     return (not u.bullet and u.kind is None and 3 <= u.words <= 40 and 15 <= len(u.text) <= 300
-            and not u.text.endswith((".", ":", ";", ",")))
+            and not u.text.endswith((".", ":", ";", ",")) and not byline_names(u.text))
 
 
 _BYLINE = re.compile(
     r"^(?:by|from|von|par|por|di|door|автор:?|text:?|texte:?)\s+(?P<names>[^\d|•·]+?)"
     r"(?:\s*(?:[|•·,]|\s[-–—]\s|\bon\b|\bat\b|\bupdated\b|\bpublished\b|\d).*)?$", re.I)
-_NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bи\b)\s*")
+_NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bи\b)\s*", re.I)
 _NAME = re.compile(r"^[A-ZÀ-ÞА-ЯЁ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÞА-ЯЁ][\w'’.-]*|van|von|de|da|der|del|la|le|di|bin|al))"
                    r"{1,3}$")
 _ROLES = frozenset("staff writer reporter correspondent editor columnist contributor senior political "
@@ -408,8 +421,17 @@ def _mark(u: Unit, kind: str, reason: str) -> None:
     u.kind, u.reason = kind, reason
 
 
+_PHOTO = re.compile(r"photo|picture|\bpic\b|image|getty|\bap\b|afp|reuters|\bepa\b|shutterstock|alamy|foto|bild",
+                    re.I)
+
+
 def _pre_junk(units: list[Unit], boilerplate: frozenset[str]) -> None:
     """Phrase families, captions/credits, recurring lines and empty list markers."""
+    if boilerplate:  # a document made mostly of 'recurring' lines is a duplicate article, not a template
+        filled = [u for u in units if u.text and u.kind is None]
+        hits = sum(1 for u in filled if len(u.text) <= PHRASE_MAX_CHARS and norm(u.text) in boilerplate)
+        if hits > 0.5 * len(filled):
+            boilerplate = frozenset()
     prev = None
     for u in units:
         if u.kind is not None:  # pre-labelled by page structure; a comment header still ends the article
@@ -433,7 +455,7 @@ def _pre_junk(units: list[Unit], boilerplate: frozenset[str]) -> None:
                       else "%s: %s shape" % (kind, kind))
                 u.scope = scope
         # a short unpunctuated line right before a credit line is its caption
-        if u.kind == "credit" and prev is not None and prev.kind is None and not prev.bullet \
+        if u.kind == "credit" and _PHOTO.search(u.text) and prev is not None and prev.kind is None and not prev.bullet \
                 and not prev.text.endswith((".", "!", "?", ":")) and len(prev.text) < 250 and prev.words >= 4:
             _mark(prev, "caption", "caption: line above a photo credit")
         prev = u
@@ -527,7 +549,8 @@ def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None
         _header_labels(seq, ti, stoplist, fields)
 
     # comment sections and other 'rest of page' markers
-    _rest_of_page(seq, ti)
+    if not lenient:
+        _rest_of_page(seq, ti)
 
     # the rest: jusText verdicts turned into kinds
     body_idx = [i for i, u in enumerate(seq) if u.kind is None and u.cls == "good"]

@@ -14,8 +14,8 @@ NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven ei
 NUMBERS.update({"a": 1, "an": 1, "several": 3, "few": 3})
 UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
-_MONTH = r"(?P<{g}>(?:January|February|March|April|May|June|July|August|September|October|November|December" \
-         r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
+_MONTH = r"(?P<{g}>(?:January|February|March|April|May|June|July|August|September|October|November|December)\b" \
+         r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
 _WD = r"(?P<{g}>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{g}>(?:19|20)\d\d)"
@@ -186,6 +186,14 @@ def _safe(year: int, month: int, day: int) -> dt.date | None:
 
 def resolve(x: DateExpr, ref: dt.date | None, future: bool = False) -> DateExpr:
     """Set x.date / x.precision from the expression and the reference (publication) date."""
+    try:
+        return _resolve(x, ref, future)
+    except (OverflowError, ValueError):  # a reference date at the edge of the calendar
+        x.date, x.precision = None, None
+        return x
+
+
+def _resolve(x: DateExpr, ref: dt.date | None, future: bool) -> DateExpr:
     if x.kind == "full":
         x.date, x.precision = _safe(x.year, x.month, x.day), "day"
     elif x.kind == "monthyear":

@@ -53,21 +53,6 @@ def keyword_pattern(words: frozenset[str]) -> re.Pattern:
     return re.compile(r"(?<![\w'’\-])" + emit(trie) + r"(?![\w\-])")
 
 
-def windows(text: str, spans: list[tuple[int, int]], before: int, after: int) -> list[tuple[int, int]]:
-    """Merged text windows around anchor spans, cut at spaces, where a slower pattern is worth running."""
-    out: list[list[int]] = []
-    n = len(text)
-    for s, e in spans:
-        ws = text.rfind(" ", 0, max(0, s - before)) + 1
-        we = text.find(" ", min(n, e + after))
-        we = n if we < 0 else we
-        if out and ws <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], we)
-        else:
-            out.append([ws, we])
-    return [(a, b) for a, b in out]
-
-
 @dataclass(slots=True)
 class Mention:
     """One entity mention: a contract row in the making plus what alias resolution needs."""

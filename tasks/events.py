@@ -1,6 +1,7 @@
 """Event candidates of one document: trigger words, who did it to whom, where, when, lead or background."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import re
@@ -28,6 +29,7 @@ JOINER = re.compile(r"^[ \u00a0]*(?:,|and|, and|as well as|&)[ \u00a0]+(?:the[ \
 PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)[ \u00a0]+(?:\w+[ \u00a0]+)?$", re.I)
 BY = re.compile(r"^[ \u00a0]+by[ \u00a0]+", re.I)
 PAIR = re.compile(r"\b(?:the pair|the two(?: men| leaders| sides| presidents)?|both men|both leaders|they)\b", re.I)
+VERBAL = frozenset("ACCUSE REQUEST DEMAND REJECT SUPPORT THREATEN INVESTIGATE APPEAL DISAPPROVE".split())
 SOCIAL = frozenset("CONSULT AGREE REQUEST DEMAND ACCUSE REJECT SUPPORT COOPERATE THREATEN INVESTIGATE".split())
 IRREGULAR_PAST = frozenset("met won lost fell shot beat hit fought sent held began broke struck took gave made "
                            "died killed rammed said told left led ran drove flew threw".split())
@@ -143,24 +145,19 @@ def _verbal(trigger: str, left: str) -> bool:
 
 def _subject_phrase(left: str) -> str | None:
     """The bare noun phrase before a verb: 'Several people' in 'Several people died'."""
+    fw = function_words()
     words = left.replace(",", " ").split()
     while words and AUX.match(words[-1]):
         words.pop()
     if len(words) > 5:
         # junk before the lead ('... Image caption A Chinese boy'): start at the last determiner
-        starts = [i for i in range(len(words) - 5, len(words)) if words[i].lower() in DETERMINERS
-                  or words[i].lower() == "at" and words[i + 1:i + 2] == ["least"]]
-        if starts:
-            words = words[starts[0]:]
-    if words[:2] and words[0].lower() == "at" and words[1:2] == ["least"]:
-        pass
-    elif not words or len(words) > 5 or words[0].lower() in PREPOSITIONS:
+        starts = [i for i in range(len(words) - 5, len(words)) if words[i].lower() in DETERMINERS]
+        words = words[starts[0]:] if starts else words
+    if not words or len(words) > 6 or words[-1].lower() in fw or words[0].lower() in PRONOUNS:
         return None
-    if len(words) > 6 or words[-1].lower() in function_words() \
-            or words[0].lower() in PRONOUNS:
+    if words[0].lower() in PREPOSITIONS and [w.lower() for w in words[:2]] != ["at", "least"]:
         return None
     phrase = " ".join(words).strip(" \"“”'‘’-")
-    fw = function_words()
     if not any(w.lower() not in fw and w.isalpha() for w in phrase.split()):
         return None
     return phrase
@@ -168,6 +165,7 @@ def _subject_phrase(left: str) -> str | None:
 
 def _location(sent_places: list[Mention], trigger_pos: int, text: str, used: set[int],
               visit_end: int | None = None) -> Mention | None:
+    """The most specific place said to be where it happens ('in', 'at', 'visit' X), nearest the trigger on ties."""
     best, key = None, None
     for p in sent_places:
         if id(p) in used or p.possessive:
@@ -258,6 +256,7 @@ def find_candidates(text: str, sentences: list[tuple[int, int]], mentions: list[
 
 
 def _paragraphs(text: str, sentences: list[tuple[int, int]]) -> list[int]:
+    """The paragraph number of every sentence."""
     out, para, last_end = [], 0, 0
     for s, e in sentences:
         if "\n\n" in text[last_end:s] or "\n" in text[last_end:s] and last_end:
@@ -268,6 +267,7 @@ def _paragraphs(text: str, sentences: list[tuple[int, int]]) -> list[int]:
 
 
 def _candidate(text, sent, ss, se, ts, te, row, actors, places, prev_actors, sid_lead=False):
+    """(actor1, actor2, place) triples for one trigger: agent on the left, patients on the right, passive swapped."""
     left_text = text[ss:ts]
     cut = LEFT_CUT.match(left_text)
     left_start = ss + (cut.end() if cut else 0)
@@ -323,6 +323,7 @@ def _candidate(text, sent, ss, se, ts, te, row, actors, places, prev_actors, sid
 
 
 def _nearby_place(sid, by_sent, paragraph_of, text, sentences, codes):
+    """A place from the sentence before (same paragraph) or after, when it fits an actor's country."""
     order = []
     if sid > 0 and paragraph_of[sid - 1] == paragraph_of[sid]:
         order.append(sid - 1)
@@ -350,7 +351,7 @@ def _record(no, sid, sent, trigger, row, a1, a2, loc, d, published) -> dict:
     if d and d.date and published:
         end = d.date
         if d.precision == "month":
-            end = (d.date.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            end = d.date.replace(day=calendar.monthrange(d.date.year, d.date.month)[1])
         elif d.precision == "year":
             end = dt.date(d.date.year, 12, 31)
         background = (published - end).days > 10
@@ -432,7 +433,7 @@ def _complete_main(cands, text, sentences, by_sent, dates_by_sent, published) ->
     if main is None:
         return
     lead = range(min(max(3, main["sentence_id"] + 2), len(sentences)))
-    if not main["location"]:
+    if not main["location"] and main["event_type"] not in VERBAL:
         codes = {main["actor1_country"], main["actor2_country"]} - {None}
         for i in lead:
             places = [m for m in by_sent.get(i, []) if m.kind == "PLACE" and not m.possessive]
@@ -440,20 +441,21 @@ def _complete_main(cands, text, sentences, by_sent, dates_by_sent, published) ->
             if loc and (not codes or loc.country_code in codes):
                 main["location"], main["location_country"] = loc.text, loc.country_code
                 break
-    if not main["location"]:
+    if not main["location"] and main["event_type"] not in VERBAL:
         past = {c["sentence_id"] for c in cands if c["is_background"] and c["date_precision"] in ("month", "year")}
         loc = _most_named_place([m for i, ms in by_sent.items() if i not in past for m in ms], codes)
         if loc:
             main["location"], main["location_country"] = loc.text, loc.country_code
     if main["event_date"] is None and not main["is_background"] and published is not None:
-        x = next((x for i in range(min(max(8, main["sentence_id"] + 2), len(sentences)))
-                  for x in dates_by_sent.get(i, [])
-                  if x.date and x.kind not in ("year", "time") and not x.text.lower().startswith("since")
-                  and not SINCE.search(text, max(0, x.start - 10), x.start)
-                  and (published is None or abs((published - x.date).days) <= 7)), None)
+        # the lead's day nearest publication (a story of Sunday's news says 'on Saturday', not 'Tuesday's vote')
+        near = [x for i in range(min(max(8, main["sentence_id"] + 2), len(sentences)))
+                for x in dates_by_sent.get(i, [])
+                if x.date and x.precision == "day" and x.kind != "time" and not x.text.lower().startswith("since")
+                and not SINCE.search(text, max(0, x.start - 10), x.start) and abs((published - x.date).days) <= 7]
+        x = min(near, key=lambda x: (abs((published - x.date).days), x.start)) if near else None
         if x is not None:
             main["event_date"], main["event_date_raw"], main["date_precision"] = x.date, x.text, x.precision
-        elif published is not None:
+        else:
             main["event_date"], main["date_precision"] = published, "day"
 
 

@@ -61,6 +61,7 @@ def _valid(y: int, m: int, d: int) -> dt.date | None:
 
 
 def _year(s: str) -> int:
+    """A four-digit year from a two- or four-digit one."""
     y = int(s)
     if y < 100:
         y += 2000 if y <= dt.date.today().year % 100 + 1 else 1900
@@ -68,6 +69,7 @@ def _year(s: str) -> int:
 
 
 def _from_match(m: re.Match, dayfirst: bool) -> dt.date | None:
+    """The date a _DATE_RE match spells, if valid."""
     g = m.groupdict()
     if g["iy"]:
         return _valid(int(g["iy"]), int(g["im"]), int(g["id"]))
@@ -151,16 +153,19 @@ def _zones() -> dict[str, tuple[float, str]]:
 
 
 def _last_sunday(year: int, month: int) -> dt.date:
+    """The last Sunday of a month."""
     d = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
     return d - dt.timedelta(days=(d.weekday() + 1) % 7)
 
 
 def _nth_sunday(year: int, month: int, n: int) -> dt.date:
+    """The n-th Sunday of a month."""
     d = dt.date(year, month, 1)
     return d + dt.timedelta(days=(6 - d.weekday()) % 7 + 7 * (n - 1))
 
 
 def _dst(utc: dt.datetime, rule: str) -> bool:
+    """Whether summer time (EU or US rule) is in force on that day."""
     day = utc.date()
     if rule == "eu":
         return _last_sunday(day.year, 3) <= day < _last_sunday(day.year, 10)
@@ -209,11 +214,6 @@ def _clean(s) -> str:
     if "&" in s:
         s = htmllib.unescape(s)
     return _WS.sub(" ", _INVISIBLE.sub("", s)).strip()
-
-
-def _squash(s: str) -> str:
-    """Letters and digits only, folded (to compare site names)."""
-    return re.sub(r"[\W_]+", "", _fold(s))
 
 
 _SEP = re.compile(r"\s+(?:[|\u2013\u2014\u00b7\u2022\u00bb\u00ab\u203a\u2039:~/\\\u2012>]|-{1,2}|::|//)\s+|\s*\|\s*")
@@ -267,7 +267,7 @@ def normalize_authors(values) -> list[str]:
             if not name or low in drops or low in roles or low.rstrip("s") in roles or (
                     " " in name and any(c.isdigit() for c in name)):
                 continue
-            for role in roles:
+            for role in (r for r in roles if " " in r):
                 for form in (role, role + "s"):
                     if low.endswith(" " + form):
                         name = name[: -len(form) - 1].strip(" ,-")
@@ -332,6 +332,7 @@ def _ld_nodes(obj, out: list, depth: int = 0) -> None:
 
 
 def _types(node: dict) -> list[str]:
+    """The @type strings of a JSON-LD node."""
     t = node.get("@type")
     return [x for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)]
 
@@ -358,6 +359,7 @@ def _ld_names(value, ids: dict) -> list[str]:
 
 
 def _ld_text(value) -> str:
+    """A JSON-LD value as clean text (first string of a list, name of an object)."""
     if isinstance(value, list):
         value = next((x for x in value if isinstance(x, str)), "")
     if isinstance(value, dict):
@@ -390,6 +392,7 @@ def _marker_kind(marker: str) -> tuple[bool, bool]:
 
 @functools.lru_cache(maxsize=8192)
 def _skip_marker(marker: str) -> bool:
+    """Whether a class/id string marks comments, related links, sidebars or footers (cached)."""
     return bool(_SKIP_CLASS.search(marker))
 
 
@@ -487,6 +490,7 @@ def _ld_parts(page: _Page) -> tuple[list[dict], list[dict], list[dict], dict]:
 
 
 def _host(url: str) -> str:
+    """The lower-cased host of an absolute or protocol-relative URL."""
     m = re.match(r"^(?:https?:)?//([^/:?#]+)", url or "", re.I)
     return m[1].lower() if m else ""
 
@@ -519,6 +523,7 @@ def _site_keys(names: list[str], url: str) -> list[tuple[str, ...]]:
 
 
 def _contains(seq: tuple, sub: tuple) -> bool:
+    """Whether `sub` occurs as a contiguous run in `seq`."""
     n = len(sub)
     return n > 0 and any(seq[i:i + n] == sub for i in range(len(seq) - n + 1))
 
@@ -570,7 +575,7 @@ def strip_site_name(title: str, site_keys: list[str]) -> str:
 
 
 _ARCHIVE_PREFIX = re.compile(r"^(?:https?:)?//web\.archive\.org/web/\d+[a-z_]*/", re.I)
-_KICKER_CLASS = re.compile(r"kicker|roofline|overline|dachzeile|topline|eyebrow|visually-hidden|sr-only|screen-reader|colon|label|category|rubric|toptitle|subtitle|supertitle|dachzeile|spitzmarke", re.I)
+_KICKER_CLASS = re.compile(r"kicker|roofline|overline|dachzeile|topline|eyebrow|visually-hidden|sr-only|screen-reader|colon|label|category|rubric|toptitle|subtitle|supertitle|spitzmarke", re.I)
 _HEADLINE_CLASS = re.compile(r"headline|title|heading|entry|post|article|story", re.I)
 
 
@@ -585,6 +590,7 @@ def _home_link(a, host: str) -> bool:
 
 
 def _marker(el) -> str:
+    """An element's class and id as one string."""
     cls = el.get("class")
     return (" ".join(cls) if isinstance(cls, list) else str(cls or "")) + " " + str(el.get("id") or "")
 
@@ -621,6 +627,7 @@ def _h1_candidates(page: _Page, host: str) -> list[tuple[str, bool, object]]:
 
 
 def _norm(s: str) -> str:
+    """A title folded the way titles are compared (quotes, dashes, case, spaces)."""
     s = unicodedata.normalize("NFKC", s)
     s = re.sub("[\u2010-\u2015\u2212]", "-", s)
     s = re.sub("[\"'`\u00ab\u00bb\u2018-\u201f\u2039\u203a]", '"', s)
@@ -644,6 +651,7 @@ def _forms(title: str, keys: list[str]) -> list[str]:
 
 
 def _words(s: str) -> set[str]:
+    """Lower-cased words of three letters or more."""
     return {w for w in re.findall(r"[^\W_]{3,}", s.casefold())}
 
 
@@ -673,10 +681,10 @@ def _pick_title(page: _Page, arts: list[dict], keys: list, host: str) -> str:
         nh = _norm(h)
         if len(h.split()) > 1 and any(_extends(nh, k) for k in declared_forms | tag_forms):
             return h
-    for h, hint in h1s:
-        if hint and len(h.split()) > 1 and not _is_site(h, keys):
-            return h
     words = {w for t in declared + [tag] for w in _words(t)}
+    for h, hint in h1s:
+        if hint and len(h.split()) > 1 and not _is_site(h, keys) and (not words or words & _words(h)):
+            return h
     for h, hint in h1s[:1]:
         if len(h.split()) > 1 and not _is_site(h, keys) and (not words or words & _words(h)):
             return h
@@ -807,6 +815,7 @@ def _pick_date(page: _Page, arts: list[dict], pages: list[dict], url: str, lang:
 
 
 def _in_skipped(el) -> bool:
+    """Whether an element sits in comments, related links, a sidebar or a footer."""
     for i, p in enumerate(el.parents):
         if i > 6 or p is None or p.name in ("body", "html"):
             break
@@ -824,7 +833,6 @@ _BYLINE_CUT = re.compile(
     r"\s+(?:am|on|le|el|il|den|vom|um|at|en|[Uu]pdated|[Aa]ktualisiert|[Pp]ublished|[Vv]er\u00f6ffentlicht|[Pp]ubli\u00e9|mis \u00e0 jour)(?:\s|$)"
     r"|\s*(?:[|\u2022\u00b7\u2013\u2014/\(]|//)|\s-\s|(?:^|\s)\d")
 _PARTICLES = frozenset("von van der den de da di del della le la du ten ter bin al el dos das".split())
-_NAME_STOP = frozenset("am on le el il den vom um at en in im auf für fur for mit with the der die das ein eine".split())
 
 
 def _lead_names(text: str, strict: bool | None) -> list[str]:
@@ -928,7 +936,7 @@ def _pick_authors(page: _Page, arts: list[dict], ids: dict, title_el, keys: list
 def html_metadata(soup) -> dict:
     """Metadata a parsed page declares: title, authors, published_at, source_name, section, url, language."""
     try:
-        return _html_metadata(soup)
+        return {k: v for k, v in _html_metadata(soup).items() if not k.startswith("_")}
     except Exception:  # never let odd markup stop a document
         return {}
 

@@ -19,7 +19,6 @@ import json
 import math
 import os
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from tasks.config import seed_rows
@@ -35,6 +34,7 @@ WORD_MARGIN = 25.0  # word frequencies are consulted when the two best are close
 WORD_WEIGHT = 4.0  # nats per decade of a word's frequency in a language's word list
 WORD_FLOOR = 8  # decades: a listed word scores WORD_WEIGHT * (log10(frequency) + WORD_FLOOR)
 WORDS_PER_LIST = 20000  # most frequent words read from each list
+WORD_BITS = 10  # centibels above the floor (0..800) of one language in a word's packed integer
 UNLISTED_STOPWORD = 5.0  # decades credited to a language without a word list for one of its stopwords
 UNLISTED_WORD = 0.8  # ... and for any other word
 EXPECTED_PRIOR = 20.0  # nats in favour of the configured expected languages
@@ -165,28 +165,27 @@ def _stopwords() -> dict[str, tuple[str, ...]]:
 
 
 @functools.cache
-def _word_lists() -> dict[str, dict[str, float]] | None:
-    """Lower-case word -> {code: decades above the floor} from wordfreq's lists; None without wordfreq."""
+def _word_lists() -> tuple[dict[str, int], dict[str, int]] | None:
+    """wordfreq's lists as: lower-case word -> centibels above the floor for every listed language,
+    packed WORD_BITS apart into one integer; and each language's shift. None without wordfreq."""
     try:
         import wordfreq
     except ImportError:
         return None
-    index: dict[str, dict[str, float]] = {}
-    for row in seed_rows("lang_wordlists"):
-        lang, n = row["language"], 0
+    index: dict[str, int] = {}
+    shifts: dict[str, int] = {}
+    for i, row in enumerate(seed_rows("lang_wordlists")):
+        shifts[row["language"]] = shift = WORD_BITS * i
+        n = 0
         for centibels, words in enumerate(wordfreq.get_frequency_list(row["wordlist"], "small")):
-            value = WORD_FLOOR - centibels / 100
-            for word in words:
-                index.setdefault(word, {})[lang] = value
-            n += len(words)
+            value = WORD_FLOOR * 100 - centibels
             if n >= WORDS_PER_LIST or value <= 0:
                 break
-    return index
-
-
-@functools.cache
-def _listed_languages() -> frozenset[str]:
-    return frozenset(r["language"] for r in seed_rows("lang_wordlists"))
+            for word in words:
+                index[word] = index.get(word, 0) | (value << shift)
+            n += len(words)
+    wordfreq.get_frequency_list.cache_clear()  # the full lists: only the top words are kept
+    return index, shifts
 
 
 # --- scoring ------------------------------------------------------------------------------------
@@ -281,16 +280,18 @@ def _add_word_evidence(best: dict[str, float], words: list[str], m: _Model) -> N
     lists = _word_lists()
     if not lists or not words:
         return
-    listed = _listed_languages()
+    index, shifts = lists
+    mask = (1 << WORD_BITS) - 1
     for w in words[:50]:
-        freq = lists.get(w, {})
+        packed = index.get(w, 0)
         stop = m.stopwords.get(w, ())
-        as_stop = UNLISTED_STOPWORD * min(1.0, STOP_SHARED / len(stop)) if stop else 0.0
+        as_stop = max(UNLISTED_WORD, UNLISTED_STOPWORD * min(1.0, STOP_SHARED / len(stop))) if stop else 0.0
         for lang in best:
-            if lang in listed:
-                best[lang] += WORD_WEIGHT * freq.get(lang, 0.0)
+            shift = shifts.get(lang)
+            if shift is not None:
+                best[lang] += WORD_WEIGHT * ((packed >> shift) & mask) / 100
             else:
-                best[lang] += WORD_WEIGHT * (max(as_stop, UNLISTED_WORD) if lang in stop else UNLISTED_WORD)
+                best[lang] += WORD_WEIGHT * (as_stop if lang in stop else UNLISTED_WORD)
 
 
 def _decide(best: dict[str, float], n: int) -> tuple[str, float]:

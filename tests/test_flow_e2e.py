@@ -23,13 +23,16 @@ SEED_TITLES = {
     "003_3a377a8fd62b2179.txt": "UN Secretary General to visit Moscow next week to meet with Vladimir Putin",
     "004_f7a9bae844b7ff95.txt": "United Nations Secretary-General visits Russia, Ukraine",
 }
-NOISE = ("Traceback", "| ERROR", "ERROR:", "CancelledError", "leaked")
+NOISE = ("Traceback", "| ERROR", "ERROR:", "Error logging", "CancelledError", "leaked")
 
 
 @pytest.fixture(scope="module")
 def seed_lake(tmp_path_factory, cli_env):
+    """The seeds run twice: first as `make run` does (no Prefect server: a temporary one), then again."""
     lake = tmp_path_factory.mktemp("lake")
-    first = run_cli(["run", "--lake", lake], cli_env)
+    standalone = {k: v for k, v in cli_env.items() if k != "PREFECT_API_URL"}
+    standalone["PREFECT_HOME"] = str(tmp_path_factory.mktemp("standalone-prefect-home"))
+    first = run_cli(["run", "--lake", lake], standalone)
     second = run_cli(["run", "--lake", lake], cli_env)
     return lake, first, second
 

@@ -25,8 +25,8 @@ def render(url: str, tmp_path, name: str, expect: str, attempts: int = 3) -> str
     """The page's visible text once it shows `expect` (the SPA may need a retry); saves NAME.png."""
     text = ""
     for attempt in range(attempts):
-        shot = tmp_path / f"{name}.png"
-        args = [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / f'chromium-{name}-{attempt}'}",
+        shot, profile = tmp_path / f"{name}.png", tmp_path / f"chromium-{name}-{attempt}"
+        args = [CHROMIUM, *FLAGS, f"--user-data-dir={profile}",
                 f"--screenshot={shot}", "--dump-dom", url]
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                 start_new_session=True)
@@ -37,6 +37,7 @@ def render(url: str, tmp_path, name: str, expect: str, attempts: int = 3) -> str
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+            shutil.rmtree(profile, ignore_errors=True)
         text = visible_text(dom)
         if expect in text:
             break

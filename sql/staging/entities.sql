@@ -6,7 +6,7 @@ with landed as (
 current_version as (
     select landed.*
     from landed
-    join staging.live_documents as live
+    join intermediate.live_documents as live
       on live.doc_id = landed.doc_id and live.landed_run_id = landed._run_id
 )
 

@@ -1,4 +1,4 @@
--- staging.live_documents: the documents the latest ledger row of some path still points at,
+-- intermediate.live_documents: the documents the latest ledger row of some path still points at,
 -- each with the run whose landed version is current
 with latest_row_per_path as (
     select path, doc_id, status,
