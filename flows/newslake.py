@@ -42,6 +42,7 @@ def read_ledger(lake: str) -> ingest.Ledger:
         led.latest[path] = (sha, doc_id, status)
         if status == "loaded" and doc_id:
             led.loaded_docs.setdefault(doc_id, path)
+    led.stat_cache = land.read_stat_cache(lake)
     get_run_logger().info("ledger: %d paths known from earlier runs", len(led.latest))
     return led
 
@@ -92,8 +93,12 @@ def land_batch(batch_no: int, rows: list[LedgerRow], writer: land.RunWriter) -> 
 
 
 @task(name="models", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
-def build_models(lake: str, run_id: str) -> dict[str, int]:
-    """Build the DuckDB database (staging and marts models, SQL tests) and swap it in."""
+def build_models(lake: str, run_id: str, rows: list[LedgerRow], changed: bool) -> dict[str, int]:
+    """Rebuild the database (models and SQL tests) and swap it in; only append the ledger if nothing changed."""
+    if not changed and models.is_current(lake):
+        counts = models.append_ledger(lake, run_id, summary.ledger_table(rows))
+        get_run_logger().info("no document changed: ledger appended, models kept: %s", counts)
+        return counts
     counts = models.build_database(lake, run_id)
     get_run_logger().info("models built: %s", counts)
     return counts
@@ -134,7 +139,9 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
                 rows.extend(got.rows)
                 advance(len(batch))
         writer.close()
-        counts = build_models(settings.lake, run_id)
+        land.write_stat_cache(settings.lake, {**led.stat_cache, **led.observed})
+        changed = stats["documents"] > 0 or any(led.changes_live_documents(r) for r in rows)
+        counts = build_models(settings.lake, run_id, rows, changed)
         checkpoint("published")
         result = summary.run_summary(settings.lake, run_id, rows, stats, counts,
                                      time.perf_counter() - started)

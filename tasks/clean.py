@@ -31,7 +31,7 @@ CONTAINS_MAX_CHARS = 100
 
 _BULLET = re.compile(r"^\s*(?:[*+•·◦▪►]|o(?=\s))(?:\s+|$)")
 _WORD = re.compile(r"\w+")
-_EDGE = " \t\u00a0*+•·◦▪►-–—|:;>»«›‹.,…!?¡¿\"'“”‘’()[]"
+_EDGE = " \t\u00a0*+•·◦▪►-–—|:;>»«›‹.,…!?¡¿\"'“”‘’()[]{}"
 _SENTENCE_END = tuple(".!?…\"”»’'")
 _SPACES = re.compile(r"\s+")
 
@@ -112,7 +112,7 @@ def match_phrase(text: str, key: str | None = None):
                 if pat in key:
                     return info
         for rx, info in p.regex:
-            if rx.search(text):
+            if rx.search(text) or rx.search(key):
                 return info
     for rx, info in p.caption:
         if rx.search(text):
@@ -514,7 +514,7 @@ def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None
         if above and below >= 2 * above:
             for u in seq[:ti]:
                 if u.kind is None and u.cls == "good":
-                    u.cls = "bad"
+                    u.cls, u.reason = "bad", "junk: above the headline"
     if title is not None:
         fields["title"] = title.text
         _mark(title, "title", "headline")
@@ -556,6 +556,7 @@ def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None
     body_idx = [i for i, u in enumerate(seq) if u.kind is None and u.cls == "good"]
     last_body = body_idx[-1] if body_idx else -1
     first_good = body_idx[0] if body_idx else len(seq)
+    menu = _menu_runs(seq)
     for i, u in enumerate(seq):
         if u.kind is not None:
             continue
@@ -564,13 +565,33 @@ def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None
             _mark(u, "heading" if heading else "body", None)
         elif u.bullet:
             _mark(u, "nav", "nav: list item")
+        elif u.link_density > MAX_LINK_DENSITY:
+            _mark(u, "nav", "nav: link text")
+        elif i in menu:
+            _mark(u, "nav", "nav: menu run")
         elif i < first_good:
             _mark(u, "nav", "nav: header zone")
         elif i > last_body:
             _mark(u, "footer", "footer: after article")
         else:
-            _mark(u, "other", "junk: %s" % ("short line among junk" if u.cf == "short" else "low text density"))
+            _mark(u, "other", u.reason or "junk: %s" % (
+                "short line among junk" if u.cf == "short" else "low text density"))
     return fields
+
+
+def _menu_runs(seq: list[Unit], min_run: int = 3) -> set[int]:
+    """Indexes of runs of short, unpunctuated, unclassified lines (menus rendered one item a line)."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, u in enumerate(seq + [Unit(0, "", "x" * 99)]):
+        if i < len(seq) and u.kind is None and u.cls != "good" and len(u.text) <= 40 \
+                and not u.text.endswith(_SENTENCE_END):
+            run.append(i)
+            continue
+        if len(run) >= min_run:
+            out.update(run)
+        run = []
+    return out
 
 
 def _rest_of_page(seq: list[Unit], ti: int) -> None:

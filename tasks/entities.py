@@ -19,6 +19,7 @@ ABBREVIATIONS = frozenset("mr mrs ms dr st gen sen rep gov lt col sgt capt prof 
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 APOSTROPHES = ("'s", "’s", "'", "’")
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|to|from|of|outside|inside|across|around|into|toward|towards)[ \u00a0]+$", re.I)
+HEADLINE_VERB = re.compile(r"(?:izes|ises|ed|ing|[^s]s)$")
 MIN_BARE_CITY = 100000  # smaller towns count as places only after 'in', 'at', 'near' ...
 
 
@@ -297,6 +298,8 @@ def _label(tokens: tuple[str, ...], initial: bool, locative: bool) -> tuple | No
     if len(name) == 1:
         known = gz.surnames().get(key)
         return person(known) if known else out("UNKNOWN", "")
+    if len(name) >= 3 and gz.place(name[0]) and not gz.place(" ".join(name[:2])):
+        return person(None, skip=k + 1, nm=name[1:])  # 'Croydon Ben Morgan': a place glued to a byline
     if 2 <= len(name) <= 4:
         return person(None)
     return None
@@ -364,14 +367,19 @@ def _title_inside(words: list[str], titles: dict) -> tuple[dict, str | None] | N
 
 def resolve_aliases(mentions: list[Mention], extra_people: list[Mention] = ()) -> None:
     """Short mentions ('Putin', 'Mr Guterres') take the full name written elsewhere in the document."""
-    full: dict[str, Mention] = {}
+    by_surname: dict[str, list[Mention]] = {}
     for m in list(mentions) + list(extra_people):
         if m.kind == "PERSON" and len(m.name_tokens) >= 2:
-            full.setdefault(gz.fold(m.name_tokens[-1]), m)
+            refs = by_surname.setdefault(gz.fold(m.name_tokens[-1]), [])
+            if all(r.canonical != m.canonical for r in refs):
+                refs.append(m)
+    full = {k: v[0] for k, v in by_surname.items()}
     for m in mentions:
         if m.kind == "PERSON" and len(m.name_tokens) >= 2 and m.canonical not in gz.people():
             ref = full.get(gz.fold(m.name_tokens[-1]))
-            if ref and ref is not m and gz.fold(m.name_tokens[0]) not in gz.fold(" ".join(ref.name_tokens)):
+            first = m.name_tokens[0]
+            if ref and ref is not m and (first.lower() in function_words() or HEADLINE_VERB.search(first)) \
+                    and gz.fold(first) not in gz.fold(" ".join(ref.name_tokens)):
                 # a headline word glued to a surname: 'Criticizes Guterres' -> 'Guterres'
                 last = m.name_tokens[-1]
                 m.start = m.end - len(last)
@@ -379,8 +387,13 @@ def resolve_aliases(mentions: list[Mention], extra_people: list[Mention] = ()) -
     for m in mentions:
         if m.kind not in ("PERSON", "UNKNOWN") or len(m.name_tokens) != 1:
             continue
-        ref = full.get(gz.fold(m.name_tokens[0]))
-        if ref:
+        refs = by_surname.get(gz.fold(m.name_tokens[0]), [])
+        ref = next((r for r in refs if m.role and r.role == m.role), refs[0] if refs else None)
+        known = gz.surnames().get(gz.fold(m.name_tokens[0]))
+        if m.role and known and known["role"] == m.role and (ref is None or ref.role != m.role):
+            m.kind, m.canonical = "PERSON", known["canonical"]  # 'President Obama' beside 'Michelle Obama'
+            m.country_code = m.country_code or known["country_code"] or None
+        elif ref:
             m.kind = "PERSON"
             m.canonical = ref.canonical
             m.role = m.role or ref.role

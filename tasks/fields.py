@@ -243,6 +243,7 @@ def _author_noise() -> tuple[re.Pattern, frozenset[str], frozenset[str]]:
 
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;/|\u00b7\u2022]|\s(?:and|und|&|et|y|e|i|en|og|och|oraz|a)\s)\s*", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+")
+_FOR_OUTLET = re.compile(r"^(\S+\s+\S+.*?)\s+(?:for|f\u00fcr|pour|para)\s+\S.*$", re.I)
 _BRACKETS = re.compile(r"\((?:[^()]*)\)|\[[^\]]*\]")
 
 
@@ -263,6 +264,7 @@ def normalize_authors(values) -> list[str]:
             name = part.strip(" .:-\u2013\u2014'\"\u201c\u201d()[]*\u00a9")
             for _ in range(2):
                 name = prefix_re.sub("", name).strip(" .:-")
+            name = _FOR_OUTLET.sub(r"\1", name)
             low = name.casefold()
             if not name or low in drops or low in roles or low.rstrip("s") in roles or (
                     " " in name and any(c.isdigit() for c in name)):
@@ -891,7 +893,7 @@ def _near_title_bylines(el) -> list[str]:
 def _author_candidates(page: _Page, arts: list[dict], ids: dict, title_el):
     """(names, source) in priority order: JSON-LD, meta tags, itemprop, rel=author, bylines near the title, byline classes."""
     for a in arts:
-        yield normalize_authors(_ld_names(a.get("author") or a.get("creator"), ids)), "ld"
+        yield normalize_authors(_ld_names(a.get("author"), ids) + _ld_names(a.get("creator"), ids)), "ld"
     done = set()
     for k, v in page.meta("author"):
         if k in done or (k == "article:author" and re.match(r"https?:|www\.", v)):

@@ -290,6 +290,23 @@ class Ledger:
     latest: dict[str, tuple[str, str | None, str]] = field(default_factory=dict)  # uri -> (sha, doc_id, status)
     loaded_docs: dict[str, str] = field(default_factory=dict)  # doc_id -> uri that loaded it
     seen_this_run: dict[str, str] = field(default_factory=dict)  # doc_id -> uri (this run)
+    stat_cache: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # uri -> (size, mtime_ns, sha)
+    observed: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # the same, seen this run
+
+    def unchanged_by_stat(self, uri: str, st: os.stat_result | None) -> tuple[str, str] | None:
+        """(sha, doc_id) when size and mtime equal what an earlier run read and that content is live."""
+        cached = self.stat_cache.get(uri)
+        if st is None or not cached or cached[:2] != (st.st_size, st.st_mtime_ns):
+            return None
+        doc_id = self.unchanged_doc(uri, cached[2])
+        return (cached[2], doc_id) if doc_id else None
+
+    def changes_live_documents(self, row: LedgerRow) -> bool:
+        """True when this run's row points its path at another live document than before."""
+        prev = self.latest.get(row.path)
+        before = prev[1] if prev and prev[2] in LIVE_STATUSES else None
+        now = row.doc_id if row.status in LIVE_STATUSES else None
+        return before != now and not (now is None and row.status == "skipped" and before is None)
 
     def unchanged_doc(self, uri: str, sha: str | None = None) -> str | None:
         """The doc_id an earlier run recorded for this path (and content hash, when given)."""
@@ -332,12 +349,21 @@ def ingest_entry(entry: InputEntry, ledger: Ledger, manifest_meta: dict[str, dic
     if ext not in TEXT_EXT:
         row(uri, _size(entry.path), None, None, "skipped", f"unsupported file type {ext or '(no extension)'!r}")
         return out
+    st = _stat(entry.path)
+    if ext != ".jsonl" and (known := ledger.unchanged_by_stat(uri, st)):
+        sha, doc_id = known
+        ledger.seen_this_run.setdefault(doc_id, uri)
+        ledger.observed[uri] = ledger.stat_cache[uri]
+        row(uri, st.st_size, sha, doc_id, "unchanged", "content unchanged since an earlier run (same size and mtime)")
+        return out
     try:
         data = read_bytes(entry.path, max_bytes)
     except BadInput as exc:
         row(uri, _size(entry.path), None, None, "quarantined", str(exc))
         return out
     sha = hashlib.sha256(data).hexdigest()
+    if st is not None and st.st_size == len(data):
+        ledger.observed[uri] = (st.st_size, st.st_mtime_ns, sha)
     if ext != ".jsonl" and (known := ledger.unchanged_doc(uri, sha)):
         ledger.seen_this_run.setdefault(known, uri)
         row(uri, len(data), sha, known, "unchanged", "content unchanged since an earlier run")
@@ -359,6 +385,13 @@ def ingest_entry(entry: InputEntry, ledger: Ledger, manifest_meta: dict[str, dic
         if status == "loaded":
             out.docs.append(doc)
     return out
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def _size(path: str) -> int | None:

@@ -115,6 +115,36 @@ def remove_orphans(lake: str | os.PathLike) -> list[str]:
     return removed
 
 
+STAT_CACHE = Path(".cache") / "stat.parquet"
+_STAT_SCHEMA = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()),
+                          ("sha256", pa.string())])
+
+
+def read_stat_cache(lake: str | os.PathLike) -> dict[str, tuple[int, int, str]]:
+    """path -> (size, mtime_ns, sha256) of the inputs earlier runs read."""
+    path = Path(lake) / STAT_CACHE
+    if not path.exists():
+        return {}
+    try:
+        t = pq.read_table(path).cast(_STAT_SCHEMA)
+    except (OSError, pa.ArrowException):
+        return {}  # a damaged cache only costs re-reading the inputs
+    return {p: (sz, mt, sha) for p, sz, mt, sha in zip(*(t[c].to_pylist() for c in _STAT_SCHEMA.names))}
+
+
+def write_stat_cache(lake: str | os.PathLike, entries: dict[str, tuple[int, int, str]]) -> None:
+    """Replace the stat cache atomically (call only after the run's ledger is committed)."""
+    path = Path(lake) / STAT_CACHE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    paths = sorted(entries)
+    t = pa.table({"path": paths, "size": [entries[p][0] for p in paths],
+                  "mtime_ns": [entries[p][1] for p in paths], "sha256": [entries[p][2] for p in paths]},
+                 schema=_STAT_SCHEMA)
+    tmp = path.with_suffix(".tmp")
+    pq.write_table(t, tmp)
+    os.replace(tmp, path)
+
+
 def read_table(lake: str | os.PathLike, name: str, columns: list[str] | None = None) -> pa.Table:
     """All committed rows of one landed table (an empty table when there are none)."""
     schema = TABLES[name]

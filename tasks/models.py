@@ -6,9 +6,11 @@ written with STORAGE_VERSION v1.4.0 so DuckDB 1.x clients can open it too.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -189,6 +191,65 @@ def build_database(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR
         con.close()
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        raise
+    con.close()
+    _fsync(tmp)
+    checkpoint("before-swap")
+    os.replace(tmp, final)
+    _write_stamp(lake, run_id)
+    return counts
+
+
+BUILD_STAMP = Path(".cache") / "build.json"
+
+
+def build_fingerprint(sql_dir: Path = SQL_DIR, seeds_dir: Path = SEEDS_DIR) -> str:
+    """Hash of every SQL model and seed table: a new one means the marts must be rebuilt."""
+    h = hashlib.sha256()
+    for p in sorted(list(sql_dir.glob("**/*.sql")) + list(seeds_dir.glob("*.csv"))):
+        h.update(str(p.relative_to(p.parents[1])).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def is_current(lake: str | os.PathLike) -> bool:
+    """True when the published database was built by the present SQL models and seeds."""
+    stamp = Path(lake) / BUILD_STAMP
+    if not database_path(lake).exists() or not stamp.exists():
+        return False
+    try:
+        return json.loads(stamp.read_text())["fingerprint"] == build_fingerprint()
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def _write_stamp(lake: str | os.PathLike, run_id: str) -> None:
+    stamp = Path(lake) / BUILD_STAMP
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stamp.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"fingerprint": build_fingerprint(), "run_id": run_id}))
+    os.replace(tmp, stamp)
+
+
+def append_ledger(lake: str | os.PathLike, run_id: str, ledger: pa.Table) -> dict[str, int]:
+    """Only ledger rows changed: copy the database, append them to raw.files, swap the copy in."""
+    final = database_path(lake)
+    tmp = final.with_name(f".{DB_NAME}.{run_id}.tmp")
+    shutil.copyfile(final, tmp)
+    con = duckdb.connect()
+    try:
+        run_sql(con, "attach ? as lake", [str(tmp)])
+        con.register("new_rows", ledger)
+        run_sql(con, "insert into lake.raw.files by name select * from new_rows")
+        con.unregister("new_rows")
+        counts = dict(run_sql(con, "select 'raw.files', count(*) from lake.raw.files union all "
+                                   "select 'staging.documents', count(*) from lake.staging.documents union all "
+                                   "select 'marts.event_records', count(*) from lake.marts.event_records union all "
+                                   "select 'marts.events', count(*) from lake.marts.events"))
+        run_sql(con, "checkpoint lake")
+        run_sql(con, "detach lake")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
         raise
     con.close()
     _fsync(tmp)

@@ -224,11 +224,15 @@ def served_run(prefect_stack):
 
 @pytest.fixture(scope="session")
 def deployment_runs(prefect_stack, served_run):
-    """Two worker runs of newslake/hourly on one inbox: the first loads it, the second finds it unchanged.
+    """Worker runs of newslake/hourly on one inbox: the first loads it; then two at once, which collide.
 
-    (The served run, started first, runs alongside: the session waits for the slowest, not the sum.)
+    Returns (first, second, collided): `second` is whichever of the pair got the deployment's one
+    concurrency slot and ran (finding every file unchanged), `collided` the one that did not.
+    (The served run, started before, runs alongside: the session waits for the slowest, not the sum.)
     """
     params = {"paths": [str(prefect_stack.inbox)], "lake": str(prefect_stack.lake)}
     first = prefect_stack.wait_finished(prefect_stack.run_via_cli(params))
-    second = prefect_stack.wait_finished(prefect_stack.run_via_api(params))
-    return first, second
+    pair = [prefect_stack.run_via_api(params) for _ in range(2)]
+    second, collided = sorted((prefect_stack.wait_finished(run_id) for run_id in pair),
+                              key=lambda run: run["state"]["type"] != "COMPLETED")
+    return first, second, collided

@@ -31,6 +31,8 @@ def test_prefect_yaml_deploys_an_hourly_utc_schedule_on_the_process_pool(prefect
     assert dep["pull_steps"] == [{"prefect.deployments.steps.set_working_directory": {"directory": home}}]
     assert dep["job_variables"]["working_dir"] == home
     assert dep["job_variables"]["command"] == f"{home}/.venv/bin/python -m prefect.engine"
+    assert dep["global_concurrency_limit"]["limit"] == 1
+    assert dep["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
 
 
 def test_worker_runs_the_deployment_to_completion(prefect_stack, deployment_runs):
@@ -73,6 +75,13 @@ def test_second_run_finds_every_file_unchanged_and_extracts_nothing(prefect_stac
     assert not [name for name in names if name.startswith("process batch")], names
     statuses = query(prefect_stack.lake, "select run_id, status, count(*) from raw.files group by all order by 1, 2")
     assert [(status, count) for _, status, count in statuses] == [("loaded", n), ("unchanged", n)]
+
+
+def test_a_run_colliding_with_a_running_one_is_cancelled(prefect_stack, deployment_runs):
+    _, second, collided = deployment_runs
+    assert (second["state"]["type"], collided["state"]["type"]) == ("COMPLETED", "CANCELLED"), \
+        (second["state"], collided["state"])
+    assert not prefect_stack.task_runs(collided["id"])
 
 
 def test_newslake_serve_registers_its_deployment_runs_it_and_pauses_on_ctrl_c(prefect_stack, served_run):
