@@ -597,7 +597,7 @@ def _menu_runs(seq: list[Unit], min_run: int = 3) -> set[int]:
 def _rest_of_page(seq: list[Unit], ti: int) -> None:
     """After a comment-section marker that follows the article, every remaining line is comment."""
     before = 0
-    signed = [i for i, u in enumerate(seq) if i > ti and u.kind == "comment" and u.scope == "line"]
+    signed = [i for i, u in enumerate(seq) if i > ti and u.scope == "signature"]
     for i, u in enumerate(seq):
         if i > ti and u.kind is None and u.cls == "good":
             before += len(u.text)
@@ -724,6 +724,7 @@ def _clean(raw: RawDoc, boilerplate: frozenset[str]) -> CleanDoc:
 
 def learn_boilerplate(raws: list[RawDoc], min_docs: int = 3, share: float = 0.2) -> dict[str, frozenset[str]]:
     """Normalised lines that recur in many documents of one source within this batch."""
+    from tasks.html import strip_tags
     groups: dict[str, list[RawDoc]] = {}
     for r in raws:
         groups.setdefault(source_key(r), []).append(r)
@@ -733,7 +734,7 @@ def learn_boilerplate(raws: list[RawDoc], min_docs: int = 3, share: float = 0.2)
             continue
         counts: Counter = Counter()
         for r in docs:
-            text = r.text if r.fmt != "html" else re.sub(r"<[^>]*>", "\n", r.text)
+            text = r.text if r.fmt != "html" else strip_tags(r.text)
             counts.update({norm(t) for t in text.split("\n") if 0 < len(t.strip()) <= PHRASE_MAX_CHARS} - {""})
         need = max(min_docs, share * len(docs))
         common = frozenset(k for k, n in counts.items() if n >= need)

@@ -863,22 +863,27 @@ def _byline_names(text: str) -> list[str]:
     return _lead_names(text, False)
 
 
-def _near_title_bylines(el) -> list[str]:
-    """Names from a 'Von X' / 'By X' text node shortly after (or just before) the title element."""
+def _text_nodes(el, forward: bool, max_nodes: int, max_chars: int) -> list[str]:
+    """Visible text nodes after (or before, in document order) an element."""
     nodes, n = [], 0
-    for i, node in enumerate(el.next_elements):
-        if i > 200 or n > 2000 or len(nodes) >= 25:
+    for i, node in enumerate(el.next_elements if forward else el.previous_elements):
+        if i > 200 or n > max_chars or len(nodes) >= max_nodes:
             break
         if type(node) is NavigableString and node.parent is not None and node.parent.name not in _INVISIBLE_TAGS:
             t = _clean(str(node))
             if t:
                 nodes.append(t)
                 n += len(t)
+    return nodes if forward else nodes[::-1]
+
+
+def _marked_names(nodes: list[str]) -> list[str]:
+    """Names after the first byline marker ('Von', 'By:', 'Autor') found at the start of a text node."""
     for i, t in enumerate(nodes):
-        m = _BY_MARKER.match(t)
+        m = _BY_MARKER.match(t.lstrip(" -\u2013\u2014|\u2022\u00b7,;:"))
         if not m:
             continue
-        rest, strict = t[m.end():].strip(), True
+        rest, strict = t.lstrip(" -\u2013\u2014|\u2022\u00b7,;:")[m.end():].strip(), True
         if not rest and i + 1 < len(nodes):
             strict = False  # the name is an element of its own: a one-word user name is fine
             rest = nodes[i + 1]
@@ -888,6 +893,11 @@ def _near_title_bylines(el) -> list[str]:
         if names:
             return names
     return []
+
+
+def _near_title_bylines(el) -> list[str]:
+    """Names from a 'Von X' / 'By X' text node shortly after (or just before) the title element."""
+    return _marked_names(_text_nodes(el, True, 25, 2000)) or _marked_names(_text_nodes(el, False, 6, 300))
 
 
 def _author_candidates(page: _Page, arts: list[dict], ids: dict, title_el):
@@ -922,13 +932,24 @@ def _author_candidates(page: _Page, arts: list[dict], ids: dict, title_el):
         yield normalize_authors(creator), "twitter-creator"
 
 
+@functools.cache
+def _org_words() -> frozenset[str]:
+    """Words that mark an organisation or agency rather than a person (seeds/fields_author_noise.csv, kind org)."""
+    return frozenset(r["text"] for r in seed_rows("fields_author_noise") if r["kind"] == "org")
+
+
+def _org_like(name: str) -> bool:
+    """Whether an author value names an outlet, agency or team rather than a person."""
+    return any(w in _org_words() for w in re.findall(r"[\w.]+", name.casefold()))
+
+
 def _pick_authors(page: _Page, arts: list[dict], ids: dict, title_el, keys: list) -> tuple[list[str], str]:
     """The first author names found that are people, not the site itself (else the site-named author)."""
     fallback = ([], "")
     for names, source in _author_candidates(page, arts, ids, title_el):
         if not names:
             continue
-        if all(_is_site(n, keys) for n in names):
+        if all(_is_site(n, keys) or _org_like(n) for n in names):
             fallback = fallback if fallback[0] else (names, source)
             continue
         return names, source

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 
 SKIP = frozenset("script style noscript template svg math iframe object embed select option button "
                  "input textarea canvas video audio map".split())
@@ -165,9 +166,12 @@ def blocks(soup) -> list[Block]:
     return out
 
 
+_SCRIPTS = re.compile(r"(?is)<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->")
+_INLINE = re.compile(r"(?i)</?(?:a|span|b|i|em|strong|font|small|big|u|abbr|time|img|sup|sub|cite|q|mark|code)\b[^>]*>")
+_TAG = re.compile(r"(?s)<[^>]*>")
+
+
 def strip_tags(html: str) -> str:
-    """A crude tag-stripping fallback for pages the parser cannot handle."""
-    html = re.sub(r"(?is)<(script|style|noscript)\b.*?</\1\s*>", " ", html)
-    text = re.sub(r"(?s)<[^>]*>", "\n", html)
-    import html as _html
-    return "\n".join(s for s in (_SPACE.sub(" ", _html.unescape(t)).strip() for t in text.split("\n")) if s)
+    """Text lines of a page without a parser: inline tags dropped, other tags end a line (approximate blocks)."""
+    text = _TAG.sub("\n", _INLINE.sub("", _SCRIPTS.sub(" ", html)))
+    return "\n".join(s for s in (_SPACE.sub(" ", unescape(t)).strip() for t in text.split("\n")) if s)

@@ -165,13 +165,22 @@ def run_data_tests(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> l
     return failures
 
 
+def duckdb_config(lake: str | os.PathLike) -> dict:
+    """Bounded memory (spilling to the lake's scratch directory) for model builds."""
+    scratch = Path(lake) / ".tmp"
+    scratch.mkdir(parents=True, exist_ok=True)
+    return {"memory_limit": os.environ.get("NEWSLAKE_DUCKDB_MEMORY", "1GB"), "temp_directory": str(scratch),
+            "preserve_insertion_order": False}
+
+
 def build_database(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR) -> dict[str, int]:
     """Build the whole database off to the side, test it, then swap it in atomically."""
     final = database_path(lake)
+    final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(f".{DB_NAME}.{run_id}.tmp")
     for stale in final.parent.glob(f".{DB_NAME}.*.tmp*"):
         stale.unlink(missing_ok=True)
-    con = duckdb.connect()
+    con = duckdb.connect(config=duckdb_config(lake))
     try:
         run_sql(con, "attach ? as lake (storage_version '" + STORAGE_VERSION + "')", [str(tmp)])
         run_sql(con, "use lake")
@@ -193,6 +202,7 @@ def build_database(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
         raise
     con.close()
+    shutil.rmtree(Path(lake) / ".tmp", ignore_errors=True)
     _fsync(tmp)
     checkpoint("before-swap")
     os.replace(tmp, final)

@@ -102,3 +102,14 @@ def test_sentences_keep_abbreviations_together():
     spans = E.split_sentences(text)
     assert [text[s:e] for s, e in spans] == [
         "Mr. Guterres met U.N. officials in Washington.", "They left at 6 p.m. on Friday.", "New paragraph here."]
+
+
+def test_same_surname_two_people_and_the_title_decides():
+    ms = mentions("Michelle Obama waved. Later President Obama met Donald Trump.")
+    assert by_text(ms, "Michelle Obama").canonical == "Michelle Obama"
+    assert by_text(ms, "Obama").canonical == "Barack Obama"
+
+
+def test_place_glued_to_a_byline_name():
+    ms = mentions("Tram crash in Croydon Ben Morgan reports from the scene.")
+    assert by_text(ms, "Ben Morgan").kind == "PERSON"

@@ -116,3 +116,11 @@ def test_accident_gets_a_generic_lead_event():
     assert main["actor1"] == "At least two people"
     assert main["location"] == "Naples" and main["location_country"] == "IT"
     assert main["event_date"] == dt.date(2021, 6, 2) and main["event_date_raw"] == "on Wednesday evening"
+
+
+def test_statements_do_not_borrow_the_story_place():
+    body = ("Hillary Clinton has blamed her defeat on FBI director James Comey. "
+            "She spoke to donors on a call from New York. Supporters gathered in New York and in Chicago.")
+    main = next(c for c in cands(body, "Clinton blames Comey", dt.date(2016, 11, 13)) if c["is_main"])
+    assert main["event_type"] == "ACCUSE" and main["actor1"] == "Hillary Clinton" and main["actor2"] == "James Comey"
+    assert main["location"] is None

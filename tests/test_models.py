@@ -1,0 +1,62 @@
+"""Models: order derived from the SQL itself, SQL data tests gate the swap, 1.x-readable storage."""
+import shutil
+
+import duckdb
+import pytest
+
+from tasks import models
+from tasks.config import SQL_DIR
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_models_are_ordered_by_the_tables_they_read(tmp_path):
+    write(tmp_path / "marts" / "a_last.sql", "select * from staging.b_middle")
+    write(tmp_path / "staging" / "b_middle.sql", "with x as (select * from raw.z_first) select * from x")
+    write(tmp_path / "raw" / "z_first.sql", "select 1 as n")
+    con = duckdb.connect()
+    order = [m.table for m in models.discover_models(con, tmp_path)]
+    assert order == ["raw.z_first", "staging.b_middle", "marts.a_last"]
+    assert models.run_models(con, tmp_path) == {"raw.z_first": 1, "staging.b_middle": 1, "marts.a_last": 1}
+
+
+def test_a_cycle_is_reported(tmp_path):
+    write(tmp_path / "staging" / "a.sql", "select * from staging.b")
+    write(tmp_path / "staging" / "b.sql", "select * from staging.a")
+    with pytest.raises(models.ModelError, match="cycle"):
+        models.discover_models(duckdb.connect(), tmp_path)
+
+
+def test_the_project_models_parse_and_the_marts_come_last():
+    order = [m.table for m in models.discover_models(duckdb.connect(), SQL_DIR)]
+    assert order.index("raw.files") < order.index("staging.documents") < order.index("marts.event_records")
+    assert order.index("marts.event_records") < len(order) and "marts.events" in order
+
+
+def test_failing_data_test_keeps_the_previous_database(tmp_path):
+    lake, sql = tmp_path / "lake", tmp_path / "sql"
+    shutil.copytree(SQL_DIR, sql)
+    models.build_database(lake, "r1", sql)
+    before = (lake / models.DB_NAME).read_bytes()
+    write(sql / "tests" / "always_fails.sql", "select 'boom' as failure")
+    with pytest.raises(models.ModelError, match="always_fails"):
+        models.build_database(lake, "r2", sql)
+    assert (lake / models.DB_NAME).read_bytes() == before
+    assert not list(lake.glob(".newslake.duckdb.*.tmp*"))
+
+
+def test_database_uses_the_storage_version_duckdb_1x_reads(tmp_path):
+    models.build_database(tmp_path, "r1")
+    con = duckdb.connect()
+    con.execute("attach ? as lake (read_only)", [str(tmp_path / models.DB_NAME)]).fetchall()
+    version = con.execute("select tags['storage_version'] from duckdb_databases() where database_name = 'lake'"
+                          ).fetchall()
+    tables = {r[0] for r in con.execute("select schema_name || '.' || table_name from duckdb_tables() "
+                                        "where database_name = 'lake'").fetchall()}
+    con.close()
+    assert version == [("v1.4.0+",)]
+    assert {"raw.files", "staging.documents", "marts.events"} <= tables
+    assert not any(t.startswith(("landing.", "intermediate.")) for t in tables)
