@@ -906,7 +906,7 @@ def _author_candidates(page: _Page, arts: list[dict], ids: dict, title_el):
         yield normalize_authors(_ld_names(a.get("author"), ids) + _ld_names(a.get("creator"), ids)), "ld"
     done = set()
     for k, v in page.meta("author"):
-        if k in done or (k == "article:author" and re.match(r"https?:|www\.", v)):
+        if k in done or (k == "article:author" and re.search(r"^https?:|^www\.|/", v)):
             continue
         done.add(k)
         yield normalize_authors([x for kk, x in page.meta("author") if kk == k]), "meta:" + k

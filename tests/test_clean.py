@@ -173,3 +173,12 @@ def test_input_title_marks_its_line():
     cleaned = clean_document(RawDoc("t", "x.txt", "text", text, {"title": "Council approves terminal"}))
     assert by_no(cleaned)[3].kind == "title"
     assert cleaned.body_text.startswith("The council approved")
+
+
+def test_short_menu_lines_are_a_menu_run():
+    text = ("World\nBusiness\nCulture\nTravel\n\n" +
+            "The council approved the new ferry terminal on Monday after a long and heated debate about its cost "
+            "and about the future of the old fish market next to the quay.\n")
+    lines = by_no(clean_document(RawDoc("m", "x.txt", "text", text)))
+    assert [lines[n].reason for n in (1, 2, 3)] == ["nav: menu run"] * 3
+    assert lines[6].kept

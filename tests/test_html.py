@@ -74,7 +74,7 @@ SENTENCE = "The council approved the ferry terminal on Monday after a long and h
     "<html><body>" + "<div>" * 3000 + "<p>" + SENTENCE * 4 + "</p>" + "</div>" * 3000 + "</body></html>",
     "<html><body>" + "<div><span><b>" * 2000 + SENTENCE * 4,
     "<html><head><title>Cut</title></head><body><p>" + SENTENCE * 4 + "and then the page was cut off in the midd",
-    "<html><body><p>" + SENTENCE * 20000 + "</p></body></html>",
+    "<html><body><p>" + SENTENCE * 5000 + "</p></body></html>",
     "",
     "<<<>>><!-- <![CDATA[ x",
     "\x00\x01<p>\udcff odd bytes</p>",
@@ -91,3 +91,15 @@ def test_too_many_tags_fall_back_to_tag_stripping(monkeypatch):
     html = "<html><body>" + "<div>" * 200 + "<p>" + SENTENCE * 4 + "</p>" + "</div>" * 200 + "</body></html>"
     cleaned = clean_document(RawDoc("p", "p.html", "html", html))
     assert cleaned.meta.get("fallback") and SENTENCE.strip() in cleaned.body_text
+
+
+def test_boilerplate_is_learned_from_pages_like_their_blocks():
+    from tasks.clean import learn_boilerplate, source_key
+    pages = [RawDoc("p%d" % i, "site/p%d.html" % i, "html",
+                    "<html><body><div class='promo-box'>Get <b>our</b> weekly digest</div><p>Story %d: %s</p></body></html>"
+                    % (i, SENTENCE)) for i in range(4)]
+    learned = learn_boilerplate(pages)[source_key(pages[0])]
+    assert "get our weekly digest" in learned
+    cleaned = clean_document(pages[0], learned)
+    digest = next(line for line in cleaned.lines if line.text == "Get our weekly digest")
+    assert not digest.kept and digest.reason.startswith("boilerplate")
