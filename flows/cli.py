@@ -12,8 +12,6 @@ QUIET_PREFECT = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
-    "PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL": "WARNING",
-    "PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL": "WARNING",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     "PREFECT_UI_ENABLED": "false",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
@@ -43,10 +41,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     q.add_argument("--lake", default="lake")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     s = sub.add_parser("serve", help="serve the flow on a schedule from this host (flow.serve)")
-    s.add_argument("paths", nargs="*", metavar="PATH")
-    s.add_argument("--lake", default="lake")
-    s.add_argument("--cron", default="0 * * * *", help="schedule (default hourly)")
-    s.add_argument("--name", default="hourly")
+    s.add_argument("paths", nargs="*", metavar="PATH", help="what each run ingests (default ./inbox)")
+    s.add_argument("--lake", default="lake", help="lake directory (default ./lake)")
+    s.add_argument("--cron", default="0 * * * *", help="cron schedule, UTC (default hourly: '0 * * * *')")
+    s.add_argument("--name", default="hourly", help="deployment name: newslake/NAME (default hourly)")
     return p.parse_args(argv)
 
 
@@ -157,13 +155,13 @@ def cmd_serve(a: argparse.Namespace) -> int:
     """Register deployment newslake/<name> (cron in UTC) and run its flow runs here until stopped."""
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO")  # a service's terminal is its log
     quiet_prefect()
-    from prefect.schedules import Cron
     from prefect.settings import get_current_settings
+    if not get_current_settings().api.url:  # a temporary API server has no scheduler
+        print("newslake: serve needs a Prefect server: run `prefect server start`, then "
+              "export PREFECT_API_URL=http://127.0.0.1:4200/api", file=sys.stderr)
+        return 2
+    from prefect.schedules import Cron
     from flows.newslake import newslake_flow
-    if not get_current_settings().api.url:
-        print("newslake: PREFECT_API_URL is not set: serving against a temporary API that ends with this "
-              "process. Start `prefect server start` and export PREFECT_API_URL=http://127.0.0.1:4200/api "
-              "to keep runs and see them in the UI.", file=sys.stderr)
     paths = [os.path.abspath(p) for p in a.paths or ["inbox"]]
     newslake_flow.serve(name=a.name, schedules=[Cron(a.cron, timezone="UTC")], limit=1, tags=["newslake"],
                         parameters={"paths": paths, "lake": os.path.abspath(a.lake)},

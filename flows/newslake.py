@@ -24,7 +24,7 @@ def new_run_id() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
 
 
-@task(name="discover", cache_policy=NO_CACHE)
+@task(name="discover", task_run_name="discover", cache_policy=NO_CACHE)
 def discover_inputs(paths: tuple[str, ...]) -> list[ingest.InputEntry]:
     """Every input path under the given files, directories and globs."""
     entries = ingest.discover(paths)
@@ -32,7 +32,7 @@ def discover_inputs(paths: tuple[str, ...]) -> list[ingest.InputEntry]:
     return entries
 
 
-@task(name="read-ledger", cache_policy=NO_CACHE)
+@task(name="read-ledger", task_run_name="read ledger", cache_policy=NO_CACHE)
 def read_ledger(lake: str) -> ingest.Ledger:
     """What earlier runs of this lake recorded, to skip unchanged inputs."""
     led = ingest.Ledger()
@@ -92,7 +92,7 @@ def land_batch(batch_no: int, rows: list[LedgerRow], writer: land.RunWriter) -> 
     get_run_logger().info("batch %d committed: %d ledger rows", batch_no, len(rows))
 
 
-@task(name="models", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
+@task(name="models", task_run_name="models", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
 def build_models(lake: str, run_id: str, rows: list[LedgerRow], changed: bool) -> dict[str, int]:
     """Rebuild the database (models and SQL tests) and swap it in; only append the ledger if nothing changed."""
     if not changed and models.is_current(lake):

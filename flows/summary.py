@@ -101,13 +101,13 @@ def publish_artifacts(s: dict) -> None:
           "## Files by status", "", "| status | files |", "|---|---|"]
     md += [f"| {k} | {v} |" for k, v in s["by_status"].items()]
     md += ["", "## Reasons", "", "| reason | files |", "|---|---|"]
-    md += [f"| {_md(r)} | {n} |" for r, n in s["top_reasons"]]
+    md += [f"| {_md(r)} | {n} |" for r, n in s["top_reasons"]] or ["| none | 0 |"]
     md += ["", "## Documents per language (lake)", "", "| language | documents |", "|---|---|"]
     md += [f"| {k} | {v} |" for k, v in s["languages_in_lake"].items()]
     md += ["", "## Sources that disagree", "", "| event | type | actors | location | sources | dates |",
            "|---|---|---|---|---|---|"]
     md += [f"| {c[0]} | {c[1]} | {_md(c[2])} / {_md(c[3])} | {_md(c[4])} | {c[5]} | {_md(c[6])} |"
-           for c in s["conflicting_events"]]
+           for c in s["conflicting_events"]] or ["| none | | | | | |"]
     create_markdown_artifact(markdown="\n".join(md), key="newslake-run-summary",
                              description=f"newslake run {s['run_id']}")
     cols = ["event_id", "event_type", "actor1", "actor2", "location", "event_date", "n_sources",

@@ -28,6 +28,12 @@ MAX_HTML_TAGS = 50_000  # more tags than any article page: tag-stripped text ins
 SHORT_ARTICLE = 500  # chars of good text below which medium paragraphs count as good
 PHRASE_MAX_CHARS = 160
 CONTAINS_MAX_CHARS = 100
+MAIN_BOX_SHARE = 0.5  # HTML: the container holding this share of the good text is the article's
+REST_SHARE = 0.2  # a comment header needs this share of the text above it to end the article
+GAP_WORDS = 2  # junk lines shorter than this do not count as distance
+MAIN_GAP = 3  # junk units that end a cluster of good paragraphs
+FAR_GAP = 8  # a cluster this far from the main text ...
+MINOR_SHARE = 0.2  # ... and this small beside it is a teaser, bio or stray box
 
 _BULLET = re.compile(r"^\s*(?:[*+•·◦▪►]|o(?=\s))(?:\s+|$)")
 _WORD = re.compile(r"\w+")
@@ -141,18 +147,15 @@ def _stoplist_index() -> tuple[dict, tuple]:
     return {w: tuple(v) for w, v in index.items()}, lists
 
 
-def pick_stoplist(words: list[str]) -> frozenset[str]:
+def pick_stoplist(words: list[str], sample: int = 200) -> frozenset[str]:
     """The justext stoplist covering most of these (lower-case) words; empty when none fits."""
     index, lists = _stoplist_index()
-    counts: Counter = Counter()
-    for w in words[:400]:
-        ids = index.get(w)
-        if ids:
-            counts.update(ids)
-    if not counts:
-        return frozenset()
-    best, n = counts.most_common(1)[0]
-    return lists[best] if n >= 0.15 * min(len(words), 400) else frozenset()
+    counts = [0] * len(lists)
+    for w, n in Counter(words[:sample]).items():
+        for i in index.get(w, ()):
+            counts[i] += n
+    best = max(range(len(lists)), key=counts.__getitem__)
+    return lists[best] if counts[best] >= 0.15 * min(len(words), sample) and counts[best] else frozenset()
 
 
 # --- units from the three input formats -------------------------------------------------------
@@ -247,7 +250,7 @@ def _promote_prose_runs(seq: list[Unit]) -> None:
     """Runs of medium-length prose paragraphs (wire copy) are good even without a long neighbour."""
     run: list[Unit] = []
     for u in seq + [Unit(0, "", "", cls="bad")]:
-        if u.cls in ("neargood", "good"):
+        if u.cls == "good" or (u.cls == "neargood" and u.text.endswith(_SENTENCE_END)):
             run.append(u)
         elif u.cls != "short":
             if len(run) >= 3 and sum(len(v.text) for v in run) >= 2 * LENGTH_HIGH:
@@ -293,7 +296,8 @@ def _revise(seq: list[Unit]) -> None:
         if u.heading and u.cls == "bad" and u.cf != "bad" and heading_before_good(i):
             u.cls = "good"
     for i, u in enumerate(seq):  # fact-dense sentences (ledes, wire copy) next to good text
-        if u.cls == "bad" and _dense_sentence(u) and "good" in (_neighbour(seq, i, -1, True), _neighbour(seq, i, 1, True)):
+        near = (_neighbour(seq, i, -1, True), _neighbour(seq, i, 1, True))
+        if u.cls == "bad" and _dense_sentence(u) and "good" in near:
             u.cls = "good"
 
 
@@ -304,12 +308,6 @@ def _dense_sentence(u: Unit) -> bool:
             and "©" not in u.text)
 
 
-MAIN_BOX_SHARE = 0.5  # HTML: the container holding this share of the good text is the article's
-ABOVE_TITLE = True
-GAP_WORDS = 2  # junk lines shorter than this do not count as distance
-MAIN_GAP = 3  # junk units that end a cluster of good paragraphs
-FAR_GAP = 8  # a cluster this far from the main text ...
-MINOR_SHARE = 0.2  # ... and this small beside it is a teaser, bio or stray box
 
 
 def _main_zone(seq: list[Unit]) -> None:
@@ -461,7 +459,7 @@ def _pre_junk(units: list[Unit], boilerplate: frozenset[str]) -> None:
         prev = u
 
 
-def _find_title(units: list[Unit], seq: list[Unit], hint: str | None) -> Unit | None:
+def _find_title(seq: list[Unit], hint: str | None) -> Unit | None:
     """The headline unit: the hinted title, else the nearest headline-like line above the body."""
     if hint:
         h = norm(hint)
@@ -489,51 +487,79 @@ def _find_title(units: list[Unit], seq: list[Unit], hint: str | None) -> Unit | 
 
 def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None = None,
              boilerplate: frozenset[str] = frozenset(), lenient: bool = False) -> dict:
-    """Set kind/reason on every unit; returns the document fields found (title, authors, ...)."""
+    """Set kind/reason on every unit; returns the document fields found (title, authors, ...).
+
+    lenient: the text is an extracted article body (JSON) — only labelled junk is dropped.
+    """
     _features(units, stoplist)
     _pre_junk(units, boilerplate)
     seq = [u for u in units if u.text]
-    for u in seq:
-        u.cf = "bad" if u.kind is not None else ("good" if lenient else _context_free(u))
-        u.cls = u.cf
-    if not lenient:
-        _revise(seq)
-        if sum(len(u.text) for u in seq if u.cls == "good") < SHORT_ARTICLE:  # little clear prose:
-            for u in seq:  # take the medium paragraphs too
-                u.cls = "good" if u.cf == "neargood" or u.cls == "good" else u.cf
-            _revise(seq)
-        _main_zone(seq)
-        _main_container(seq)
+    _paragraph_classes(seq, lenient)
     fields: dict = {"title": None, "authors": [], "section": None, "source_name": None, "published_raw": None}
-
-    title = _find_title(units, seq, title_hint)
+    title = _find_title(seq, title_hint)
     ti = seq.index(title) if title is not None else -1
-    if ti > 0 and ABOVE_TITLE:
-        above = sum(len(u.text) for u in seq[:ti] if u.kind is None and u.cls == "good")
-        below = sum(len(u.text) for u in seq[ti:] if u.kind is None and u.cls == "good")
-        if above and below >= 2 * above:
-            for u in seq[:ti]:
-                if u.kind is None and u.cls == "good":
-                    u.cls, u.reason = "bad", "junk: above the headline"
     if title is not None:
         fields["title"] = title.text
-        _mark(title, "title", "headline")
-        tkey = norm(title.text)
-        for u in seq:
-            if u is not title and u.kind in (None, "nav", "related", "other") and len(u.text) <= 2 * len(title.text):
-                k = norm(u.text)
-                if k == tkey or (k.startswith(tkey) and len(k) - len(tkey) <= 40 and k[len(tkey):][:3].strip(" ") in ("-", "|", ":", "–", "—", "")):
-                    _mark(u, "title", "repeat of title")
+        if not lenient:
+            _drop_above_headline(seq, ti)
+        _mark_title(seq, title)
+    _bylines_and_dates(seq, ti, fields)
+    if ti >= 0:
+        _header_labels(seq, ti, stoplist, fields)
+    if not lenient:
+        _rest_of_page(seq, ti)
+    _final_kinds(seq)
+    return fields
 
-    # header zone: what sits above the first body paragraph (and the title)
+
+def _paragraph_classes(seq: list[Unit], lenient: bool) -> None:
+    """jusText classes, the context pass and the main-text zone."""
+    for u in seq:
+        u.cf = "bad" if u.kind is not None else _context_free(u)
+        u.cls = "good" if lenient and u.kind is None else u.cf
+    if lenient:
+        return
+    _revise(seq)
+    if sum(len(u.text) for u in seq if u.cls == "good") < SHORT_ARTICLE:  # little clear prose:
+        for u in seq:  # take the medium paragraphs too
+            u.cls = "good" if u.cf == "neargood" or u.cls == "good" else u.cf
+        _revise(seq)
+    _main_zone(seq)
+    _main_container(seq)
+
+
+def _drop_above_headline(seq: list[Unit], ti: int) -> None:
+    """Good-looking text above the headline (teasers, menus with blurbs) when most text follows it."""
+    above = sum(len(u.text) for u in seq[:ti] if u.kind is None and u.cls == "good")
+    below = sum(len(u.text) for u in seq[ti:] if u.kind is None and u.cls == "good")
+    if above and below >= 2 * above:
+        for u in seq[:ti]:
+            if u.kind is None and u.cls == "good":
+                u.cls, u.reason = "bad", "junk: above the headline"
+
+
+_TITLE_SUFFIX = ("-", "|", ":", "–", "—", "")
+
+
+def _mark_title(seq: list[Unit], title: Unit) -> None:
+    """The headline, and its repeats (breadcrumbs, page-title lines with a site suffix)."""
+    _mark(title, "title", "headline")
+    tkey = norm(title.text)
+    for u in seq:
+        if u is title or u.kind not in (None, "nav", "related", "other") or len(u.text) > 2 * len(title.text):
+            continue
+        k = norm(u.text)
+        if k == tkey or (k.startswith(tkey) and len(k) - len(tkey) <= 40
+                         and k[len(tkey):][:3].strip(" ") in _TITLE_SUFFIX):
+            _mark(u, "title", "repeat of title")
+
+
+def _bylines_and_dates(seq: list[Unit], ti: int, fields: dict) -> None:
+    """'By ...' lines and date lines from the top of the page down to just into the article."""
     first_body = next((i for i, u in enumerate(seq) if u.kind is None and u.cls == "good" and i > ti
                        and (u.cf == "good" or u.text.endswith(_SENTENCE_END))), len(seq))
-    zone_end = min(len(seq), first_body + 3)
-    for i in range(0, zone_end):
-        u = seq[i]
-        if u.kind not in (None, "other", "nav") or u.reason == "boilerplate: recurs in source" and False:
-            continue
-        if len(u.text) > 120 or u.cf == "good":
+    for u in seq[:first_body + 3]:
+        if u.kind not in (None, "other", "nav") or len(u.text) > 120 or u.cf == "good":
             continue
         names = byline_names(u.text)
         if names:
@@ -542,17 +568,13 @@ def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None
             m = _DATE.search(u.text)
             if m and not fields["published_raw"]:
                 fields["published_raw"] = m.group(0)
-        elif _dateline(u) and (u.kind is None or u.kind == "other") and (u.cls != "good" or u.words <= 8):
+        elif _dateline(u) and u.kind in (None, "other") and (u.cls != "good" or u.words <= 8):
             fields["published_raw"] = fields["published_raw"] or u.text
             _mark(u, "dateline", "dateline: date line")
-    if ti >= 0:
-        _header_labels(seq, ti, stoplist, fields)
 
-    # comment sections and other 'rest of page' markers
-    if not lenient:
-        _rest_of_page(seq, ti)
 
-    # the rest: jusText verdicts turned into kinds
+def _final_kinds(seq: list[Unit]) -> None:
+    """Kinds for the units no rule labelled: good ones are body/heading, the rest junk by position."""
     body_idx = [i for i, u in enumerate(seq) if u.kind is None and u.cls == "good"]
     last_body = body_idx[-1] if body_idx else -1
     first_good = body_idx[0] if body_idx else len(seq)
@@ -561,7 +583,7 @@ def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None
         if u.kind is not None:
             continue
         if u.cls == "good":
-            heading = (len(u.text) < 150 and not u.text.endswith(_SENTENCE_END) and u.cf != "good")
+            heading = len(u.text) < 150 and not u.text.endswith(_SENTENCE_END) and u.cf != "good"
             _mark(u, "heading" if heading else "body", None)
         elif u.bullet:
             _mark(u, "nav", "nav: list item")
@@ -576,7 +598,6 @@ def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None
         else:
             _mark(u, "other", u.reason or "junk: %s" % (
                 "short line among junk" if u.cf == "short" else "low text density"))
-    return fields
 
 
 def _menu_runs(seq: list[Unit], min_run: int = 3) -> set[int]:
@@ -597,6 +618,7 @@ def _menu_runs(seq: list[Unit], min_run: int = 3) -> set[int]:
 def _rest_of_page(seq: list[Unit], ti: int) -> None:
     """After a comment-section marker that follows the article, every remaining line is comment."""
     before = 0
+    total = sum(len(u.text) for u in seq[ti + 1:] if u.kind is None and u.cls == "good")
     signed = [i for i, u in enumerate(seq) if i > ti and u.scope == "signature"]
     for i, u in enumerate(seq):
         if i > ti and u.kind is None and u.cls == "good":
@@ -610,7 +632,7 @@ def _rest_of_page(seq: list[Unit], ti: int) -> None:
                         _mark(v, "comment", "comment: signed comments follow")
                 return
             signed.pop(0)
-        if u.scope == "rest" and u.kind and before >= 400:
+        if u.scope == "rest" and u.kind and before >= 400 and before >= REST_SHARE * total:
             reason = "%s: after '%s'" % (u.kind, u.text[:40])
             for v in seq[i + 1:]:
                 if v.kind is None or v.kind in ("other", "nav"):
@@ -676,7 +698,7 @@ def _doc_stoplist(units: list[Unit]) -> frozenset[str]:
     for u in units:
         if len(u.text) > 60:
             words.extend(_WORD.findall(u.text.lower()))
-            if len(words) >= 400:
+            if len(words) >= 200:
                 break
     if len(words) < 40:
         for u in units:

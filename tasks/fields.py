@@ -61,10 +61,10 @@ def _valid(y: int, m: int, d: int) -> dt.date | None:
 
 
 def _year(s: str) -> int:
-    """A four-digit year from a two- or four-digit one."""
+    """A four-digit year from a two- or four-digit one (an impossible year when it cannot be this century)."""
     y = int(s)
-    if y < 100:
-        y += 2000 if y <= dt.date.today().year % 100 + 1 else 1900
+    if y < 100:  # '19.10.19': only this century, else it is more likely a version or phone number
+        y += 2000 if y <= dt.date.today().year % 100 + 1 else -10000
     return y
 
 
@@ -116,6 +116,8 @@ def parse_input_date(value, dayfirst: bool = False) -> dt.date | None:
     if isinstance(value, dt.date):
         return _valid(value.year, value.month, value.day)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
         value = str(int(value))
     if not isinstance(value, str):
         return None
@@ -230,15 +232,16 @@ def _segments(title: str) -> list[str]:
 # ---------------------------------------------------------------- authors
 
 @functools.cache
-def _author_noise() -> tuple[re.Pattern, frozenset[str], frozenset[str]]:
-    """(prefix regex, role phrases, non-name values) from seeds/fields_author_noise.csv."""
+def _author_noise() -> tuple[re.Pattern, frozenset[str], frozenset[str], frozenset[str]]:
+    """(prefix regex, role phrases, non-name values, job-title words) from seeds/fields_author_noise.csv."""
     rows = seed_rows("fields_author_noise")
     prefixes = sorted((r["text"] for r in rows if r["kind"] == "prefix"), key=len, reverse=True)
     alternatives = "|".join(re.escape(p[:-1]) + r"\s*:" if p.endswith(":") else re.escape(p) + r"\b\s*:?" for p in prefixes)
     prefix_re = re.compile(r"^(?:%s)\s*" % alternatives, re.I)
     roles = frozenset(r["text"] for r in rows if r["kind"] == "role")
+    role_words = frozenset(r["text"] for r in rows if r["kind"] == "roleword")
     drops = frozenset(r["text"] for r in rows if r["kind"] == "drop")
-    return prefix_re, roles, drops
+    return prefix_re, roles, drops, role_words
 
 
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;/|\u00b7\u2022]|\s(?:and|und|&|et|y|e|i|en|og|och|oraz|a)\s)\s*", re.I)
@@ -247,11 +250,19 @@ _FOR_OUTLET = re.compile(r"^(\S+\s+\S+.*?)\s+(?:for|f\u00fcr|pour|para)\s+\S.*$"
 _BRACKETS = re.compile(r"\((?:[^()]*)\)|\[[^\]]*\]")
 
 
+def _job_title(words: list[str], role_words: frozenset[str]) -> bool:
+    """Whether a name part is a job title ('Director of Marketing', 'Chief People Officer'), not a name."""
+    low = [w.casefold() for w in words]
+    if low[0] in role_words:
+        return True
+    return any(w in role_words for w in low) and any(w[0].islower() for w in words)
+
+
 def normalize_authors(values) -> list[str]:
     """Person names from author strings: prefixes, roles, e-mails and handles removed, split, deduplicated."""
     if isinstance(values, str) or not isinstance(values, (list, tuple)):
         values = [values]
-    prefix_re, roles, drops = _author_noise()
+    prefix_re, roles, drops, role_words = _author_noise()
     out, seen = [], set()
     for v in values:
         s = _clean(v)
@@ -275,7 +286,7 @@ def normalize_authors(values) -> list[str]:
                         name = name[: -len(form) - 1].strip(" ,-")
                         low = name.casefold()
             words = name.split()
-            if not words or len(words) > 5 or len(name) > 60 or low in drops:
+            if not words or len(words) > 5 or len(name) > 60 or low in drops or _job_title(words, role_words):
                 continue
             if low not in seen:
                 seen.add(low)
@@ -398,6 +409,26 @@ def _skip_marker(marker: str) -> bool:
     return bool(_SKIP_CLASS.search(marker))
 
 
+_ARCHIVE_PREFIX = re.compile(r"^(?:https?:)?//web\.archive\.org/web/\d+[a-z_]*/", re.I)
+_ROOT_HREF = re.compile(r"^(?:(?:https?:)?//[^/?#]+)?/?(?:index\.(?:html?|php))?$", re.I)
+
+
+def _home_names(page: "_Page", host: str) -> list[str]:
+    """Texts (or logo alts) of links to the site's home page: what the site calls itself."""
+    out = []
+    for a in page.home_links:
+        h = _host(_ARCHIVE_PREFIX.sub("", str(a.get("href") or "")))
+        if h and host and h.removeprefix("www.") != host.removeprefix("www."):
+            continue
+        text = _clean(a.get_text(" "))
+        if not text:
+            img = a.find("img")
+            text = _clean(img.get("alt")) if img is not None else ""
+        if 2 <= len(text) <= 60 and text.casefold() not in ("home", "startseite", "accueil", "inicio", "start"):
+            out.append(text)
+    return out
+
+
 class _Page:
     """What one pass over a parsed page collects: meta tags, JSON-LD, headings, bylines, times."""
 
@@ -413,7 +444,8 @@ class _Page:
         self.itemprops: list = []
         self.bylines: list = []
         self.dated: list = []
-        self.rel_authors: list[str] = []
+        self.rel_authors: list = []
+        self.home_links: list = []
         html_el = getattr(soup, "html", None) or soup.find("html")
         if html_el is not None:
             self.lang = str(html_el.get("lang") or html_el.get("xml:lang") or "")
@@ -457,7 +489,9 @@ class _Page:
         elif name == "a":
             rel = attrs.get("rel")
             if rel and "author" in (rel if isinstance(rel, list) else [rel]):
-                self.rel_authors.append(_clean(el.get_text(" ")))
+                self.rel_authors.append(el)
+            if len(self.home_links) < 8 and _ROOT_HREF.match(_ARCHIVE_PREFIX.sub("", str(attrs.get("href") or "").strip())):
+                self.home_links.append(el)
         if "itemprop" in attrs:
             self.itemprops.append(el)
         cls, ident = attrs.get("class"), attrs.get("id")
@@ -498,7 +532,7 @@ def _host(url: str) -> str:
 
 
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
-_LEGAL = frozenset("e v ev gmbh ag kg online de com net org at ch info eu uk co io fr it es nl pl".split())
+_LEGAL = frozenset("www e v ev gmbh ag kg online de com net org at ch info eu uk co io fr it es nl pl".split())
 
 
 def _tokens(s: str) -> tuple[str, ...]:
@@ -508,18 +542,21 @@ def _tokens(s: str) -> tuple[str, ...]:
     return core or t
 
 
+_SECOND_LEVEL = frozenset("co com org net gov gv ac or ne edu".split())
+
+
 def _site_keys(names: list[str], url: str) -> list[tuple[str, ...]]:
     """Token forms of the site's names and of its domain label (to recognise title suffixes)."""
     keys = [_tokens(n) for n in names if n]
-    host = _host(_ARCHIVE_PREFIX.sub("", url or ""))
-    if host:
+    domains = [n for n in names if n and re.fullmatch(r"(?:https?://)?[\w.-]+\.[a-z]{2,}/?", n.strip(), re.I)]
+    for host in [_host(_ARCHIVE_PREFIX.sub("", url or ""))] + [_host("//" + re.sub(r"^https?://", "", d)) for d in domains]:
         labels = [p for p in host.split(".") if p not in ("www", "m", "amp", "mobile")]
         if len(labels) >= 2:
-            label = labels[-2] if len(labels[-2]) > 3 or len(labels) < 3 else labels[-3]
+            label = labels[-3] if labels[-2] in _SECOND_LEVEL and len(labels) > 2 else labels[-2]
             keys.append(tuple(label.split("-")))
     out = []
     for k in keys:
-        if len("".join(k)) >= 3 and k not in out:
+        if len("".join(k)) >= 2 and k not in out:
             out.append(k)
     return out
 
@@ -539,7 +576,7 @@ def _is_site(segment: str, keys: list[tuple[str, ...]], strict: bool = False) ->
     for k in keys:
         if joined == "".join(k):
             return True
-        if strict:
+        if strict or len("".join(k)) < 3:
             continue
         if len(t) <= len(k) + 2 and _contains(t, k):
             return True
@@ -576,7 +613,6 @@ def strip_site_name(title: str, site_keys: list[str]) -> str:
     return out.strip()
 
 
-_ARCHIVE_PREFIX = re.compile(r"^(?:https?:)?//web\.archive\.org/web/\d+[a-z_]*/", re.I)
 _KICKER_CLASS = re.compile(r"kicker|roofline|overline|dachzeile|topline|eyebrow|visually-hidden|sr-only|screen-reader|colon|label|category|rubric|toptitle|subtitle|supertitle|spitzmarke", re.I)
 _HEADLINE_CLASS = re.compile(r"headline|title|heading|entry|post|article|story", re.I)
 
@@ -839,6 +875,9 @@ _PARTICLES = frozenset("von van der den de da di del della le la du ten ter bin 
 
 def _lead_names(text: str, strict: bool | None) -> list[str]:
     """Names at the start of a byline remainder, cut at dates, times and separators."""
+    first_date = next(find_dates(text), None)
+    if first_date:
+        text = text[:first_date[0]]
     text = _BYLINE_CUT.split(text, maxsplit=1)[0].strip(" ,:;.")
     if not text or len(text) > 80:
         return []
@@ -900,6 +939,17 @@ def _near_title_bylines(el) -> list[str]:
     return _marked_names(_text_nodes(el, True, 25, 2000)) or _marked_names(_text_nodes(el, False, 6, 300))
 
 
+def _rel_author_names(links: list) -> list[str]:
+    """Names of the first rel=author link outside comments/sidebars and of its siblings in the same byline."""
+    links = [a for a in links[:12] if "plus.google" not in str(a.get("href") or "") and not _in_skipped(a)]
+    if not links:
+        return []
+    first = links[0]
+    box = first.parent.parent if first.parent is not None and first.parent.parent is not None else first.parent
+    same = [a for a in links if a is first or (box is not None and any(p is box for p in a.parents))]
+    return normalize_authors([_clean(a.get_text(" ")) for a in same[:4]])
+
+
 def _author_candidates(page: _Page, arts: list[dict], ids: dict, title_el):
     """(names, source) in priority order: JSON-LD, meta tags, itemprop, rel=author, bylines near the title, byline classes."""
     for a in arts:
@@ -920,7 +970,7 @@ def _author_candidates(page: _Page, arts: list[dict], ids: dict, title_el):
             inner = el.find(attrs={"itemprop": "name"})
             src = inner if inner is not None else el
             yield normalize_authors(src.get("content") or _clean(src.get_text(" "))), "itemprop"
-    yield normalize_authors(page.rel_authors[:3]), "rel"
+    yield _rel_author_names(page.rel_authors), "rel"
     if title_el is not None:
         yield _near_title_bylines(title_el), "near-title"
     for el in page.bylines:
@@ -981,7 +1031,7 @@ def _html_metadata(soup) -> dict:
     m = _LANG.match(lang.strip()) if lang else None
     if m:
         out["language"] = m[1].lower()
-    keys = _site_keys([site] + publishers + [page.first_meta("source_name")], url)
+    keys = _site_keys([site] + publishers + [page.first_meta("source_name")] + _home_names(page, _host(url)), url)
     title = _pick_title(page, arts, keys, _host(url))
     if title:
         out["title"] = title
@@ -1012,7 +1062,7 @@ def clean_title(title, source_name: str | None = None, url: str | None = None) -
 
 
 def resolve_fields(meta: dict, cleaned: CleanDoc) -> dict:
-    """title, authors, section, source_name, url, published_at, published_at_origin."""
+    """title, authors, section, source_name, url, published_at, published_at_origin: input > page metadata > text."""
     meta = meta or {}
     page = cleaned.meta or {}
     source_name = _clean(meta.get("source_name")) or _clean(page.get("source_name")) or _clean(cleaned.source_name) or None

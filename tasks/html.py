@@ -19,11 +19,13 @@ _JUNK_ATTR = re.compile(
     r"(?<![a-z])(?:(?P<comment>comments?|disqus|respond|reply)|(?P<share>share|sharing|social|sociable|addthis)"
     r"|(?P<related>related|recommend\w*|outbrain|taboola|more-?stories|most-?popular|read-?more|trending"
     r"|sidebar|side-?bar|teaser)|(?P<ad>ads?|advert\w*|sponsor\w*|dfp|banner|gpt)"
-    r"|(?P<subscribe>newsletter|subscri\w*|paywall|signup|sign-up|regwall)|(?P<other>cookie\w*|consent|gdpr|popup|modal)"
+    r"|(?P<subscribe>newsletter|subscri\w*|paywall|signup|sign-up|regwall)"
+    r"|(?P<other>cookie\w*|consent|gdpr|popup|modal)"
     r"|(?P<footer>footer|copyright)|(?P<nav>nav|navbar|navigation|menu|breadcrumbs?|masthead|skip-?link|topbar|toolbar"
     r"|pagination|pager|tags?|tag-?list))(?![a-z])", re.I)
 
 
+_SLUG = re.compile(r"(?:category|tag|post-tag|entry-category|entry-tag|entry-author|author|format|topic)[-_]", re.I)
 _CONTENT_ATTR = re.compile(r"article|body|content|entry|main|post|story|text|hentry|column|shadow", re.I)
 
 
@@ -56,7 +58,8 @@ def _junk_kind(el) -> tuple[str, str] | None:
     if not attrs:
         return None
     cls = attrs.get("class")
-    key = (" ".join(cls) if isinstance(cls, list) else str(cls or "")) + " " + str(attrs.get("id") or "")
+    cls = cls if isinstance(cls, list) else str(cls or "").split()
+    key = " ".join(c for c in cls if not _SLUG.match(c)) + " " + str(attrs.get("id") or "")
     if attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
         return "nav", "html: role=%s" % attrs.get("role")
     if not key.strip():

@@ -19,6 +19,7 @@ import json
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from tasks.config import seed_rows
@@ -41,6 +42,7 @@ EXPECTED_PRIOR = 20.0  # nats in favour of the configured expected languages
 LINE_PRIOR = 4.0  # nats in favour of the document's language when judging one of its lines ...
 LINE_PRIOR_SAME_ALPHABET = 12.0  # ... or one written in that language's alphabet
 LINE_MIN_CONFIDENCE = 0.8  # a line differs from its document only this surely
+SUSPECT_ONE_IN = 6  # a line is judged when one in this many of its words are other languages' stopwords
 MIN_LETTERS = 2
 SCRIPT_SHARE = 0.3  # a non-Latin script this share of the letters outweighs Latin junk around it
 SAMPLE_CHARS = 1000  # characters of the body judged (stopwords): from its longest paragraphs
@@ -50,6 +52,7 @@ ALPHABET_MIN_PROB = 1e-4  # a letter belongs to a language's alphabet above this
 CONFIDENCE_TEMPERATURE = 8.0  # nats: naive Bayes is over-sure; this calibrates it on short texts
 SCRIPT_CONFIDENCE = 0.99  # when the script alone names the language
 UND = ("und", 0.0)
+_ALIASES = {"nb": "no", "nn": "no"}  # langdetect's Norwegian profile covers both written forms
 
 _seeded = False
 
@@ -94,6 +97,7 @@ class _Script:
     code: str  # private-use character standing for the script in translated text
     languages: tuple[str, ...]
     columns: tuple[int, ...]  # profile columns of its languages that have a profile
+    open: bool  # too many letters to list (Han): any of them belongs to its languages' alphabets
     foreign: re.Pattern  # runs of characters outside this script (and spaces)
 
 
@@ -103,6 +107,7 @@ class _Model:
     packed: dict  # n-gram -> its thousandths of nats for every column, packed FIELD_BITS apart
     stopwords: dict  # lower-case word -> codes of the languages whose stoplist has it
     alphabets: dict  # code -> frozenset of its letters (both cases)
+    open_scripts: dict  # code -> script code characters whose every letter is native to it
     scripts: dict  # script code character -> _Script
     script_table: _ScriptTable
     normaliser: _Normaliser
@@ -137,7 +142,8 @@ def _model() -> _Model:
     own_scripts = {lang: {s.code for s in scripts.values() if lang in s.languages} for lang in alphabets}
     alphabets = {lang: frozenset(ch for ch in letters if ch.translate(table_of_scripts) in own_scripts[lang])
                  for lang, letters in alphabets.items()}
-    return _Model(codes, table, _stopwords(), alphabets, scripts, table_of_scripts, _Normaliser())
+    open_scripts = {lang: frozenset(c for c in own_scripts[lang] if scripts[c].open) for lang in alphabets}
+    return _Model(codes, table, _stopwords(), alphabets, open_scripts, scripts, table_of_scripts, _Normaliser())
 
 
 def _scripts(codes: tuple[str, ...]) -> tuple[dict, list]:
@@ -149,7 +155,7 @@ def _scripts(codes: tuple[str, ...]) -> tuple[dict, list]:
         langs = tuple(row["languages"].split())
         cols = tuple(col for lang in langs for col, c in enumerate(codes) if c == lang)
         foreign = re.compile("[^\\s%s]+" % "".join("\\u%04x-\\u%04x" % r for r in ranges))
-        scripts[code] = _Script(row["script"], code, langs, cols, foreign)
+        scripts[code] = _Script(row["script"], code, langs, cols, row["open"] == "yes", foreign)
         spans.extend((lo, hi, code) for lo, hi in ranges)
     return scripts, sorted(spans)
 
@@ -191,7 +197,15 @@ def _word_lists() -> tuple[dict[str, int], dict[str, int]] | None:
 # --- scoring ------------------------------------------------------------------------------------
 
 _URL = re.compile(r"https?://\S+|www\.\S+|[-_.0-9A-Za-z]{1,64}@[-_.0-9A-Za-z]{1,255}")
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+_PUNCTUATION_BLOCKS = ((0x20, 0x7F), (0xA0, 0xBF), (0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFF65))
+_EDGES = "".join(chr(c) for lo, hi in _PUNCTUATION_BLOCKS for c in range(lo, hi)
+                 if unicodedata.category(chr(c))[0] in "PSZ") + "0123456789،؛؟۔।॥։"
+
+
+def _tokens(text: str) -> list[str]:
+    """The words of a text, split at spaces and trimmed of punctuation (combining marks kept)."""
+    return [t for t in (w.strip(_EDGES) for w in text.split()) if t]
 
 
 def _script_of(text: str, m: _Model) -> tuple[_Script | None, bool]:
@@ -243,7 +257,7 @@ def _scores(text: str, m: _Model, priors: dict[str, float],
         return {}, 0
     if mixed:
         text = script.foreign.sub(" ", text)
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = _tokens(text.lower())
     if not script.columns:
         return {script.languages[0]: 0.0}, len(words)
     if len(script.columns) == 1:
@@ -305,8 +319,15 @@ def _decide(best: dict[str, float], n: int) -> tuple[str, float]:
     return top, round(1.0 / z, 4)
 
 
+def _code(tag: str) -> str:
+    """A configured language tag as this stage writes it: 'nb-NO' -> 'no', 'zh_CN' -> 'zh'."""
+    code = tag.strip().lower().replace("_", "-").split("-")[0]
+    return _ALIASES.get(code, code)
+
+
 def _priors(expected: tuple[str, ...] | None, own: str | None = None) -> dict[str, float]:
-    priors = {code: EXPECTED_PRIOR for code in (expected or ())}
+    """Nats in favour of the expected languages (and of `own`, the document's, for its lines)."""
+    priors = {_code(tag): EXPECTED_PRIOR for tag in (expected or ()) if tag}
     if own:
         priors[own] = priors.get(own, 0.0) + LINE_PRIOR
     return priors
@@ -360,26 +381,32 @@ def document_language(body_text: str, title: str | None, lines: list[Line],
 # --- lines --------------------------------------------------------------------------------------
 
 def _suspect(text: str, own: str, m: _Model) -> str | None:
-    """Why a line may not be in its document's language: 'letters' foreign to that language's
-    alphabet, 'words' (more stopwords of other languages), or None (cheap tests only)."""
-    if any(c.isalpha() for c in set(text).difference(m.alphabets[own])):
+    """Why a line may not be in its document's language (cheap tests only): 'letters' foreign to
+    that language's alphabet, 'words' (many stopwords of other languages, not of it), or None."""
+    alphabet, open_scripts = m.alphabets[own], m.open_scripts[own]
+    odd = set(text).difference(alphabet)
+    if odd and any(c.isalpha() and c.translate(m.normaliser) not in alphabet
+                   and c.translate(m.script_table) not in open_scripts for c in odd):
         return "letters"
     stop = m.stopwords.get
+    words = _tokens(text.lower())
     mine = theirs = 0
-    for w in _WORD.findall(text.lower()):
+    for w in words:
         langs = stop(w)
         if langs:
             if own in langs:
                 mine += 1
             else:
                 theirs += 1
-    return "words" if theirs >= 2 and 2 * theirs >= mine else None
+    if theirs >= 2 and 2 * theirs >= mine and theirs * SUSPECT_ONE_IN >= len(words):
+        return "words"
+    return None
 
 
 def _speaks(text: str, lang: str, own: str, m: _Model) -> bool:
     """A line of the document's alphabet reads as `lang`: prose (mostly lower-case words, not a list
     of names) with at least two stopwords of `lang` that the document's language lacks."""
-    words = _WORD.findall(text)
+    words = _tokens(text)
     if sum(1 for w in words if w[0].islower()) * 2 < len(words):
         return False
     hits = [m.stopwords.get(w.lower(), ()) for w in words]

@@ -43,6 +43,7 @@ def process_document(raw: RawDoc, boilerplate: frozenset[str], run_id: str,
         published_at_origin=f["published_at_origin"], language=lang, language_confidence=conf,
         body_text=cleaned.body_text, n_lines=len(cleaned.lines),
         n_body_lines=sum(1 for line in cleaned.lines if line.kept), run_id=run_id,
+        aux_text="\n".join(line.text for line in cleaned.lines if line.kind == "caption"),
     )
     ext = extract.extract_document(doc)
     if ext.published_at is not None and doc.published_at is None:

@@ -76,6 +76,7 @@ class Document:
     n_lines: int
     n_body_lines: int
     run_id: str
+    aux_text: str = ""  # text kept out of the body that still helps dating it (photo captions)
 
 
 @dataclass(slots=True)

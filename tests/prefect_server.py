@@ -87,10 +87,6 @@ class Stack:
             assert r.status_code in (200, 201), (r.status_code, r.text)
             return r.json()["id"]
 
-    @staticmethod
-    def poll(check, timeout: float, what: str, interval: float = 0.5):
-        return wait_for(check, timeout, what, interval)
-
     def wait_finished(self, flow_run_id: str, log: str = "worker") -> dict:
         """The flow run once it reached a terminal state (bounded)."""
         with self.client() as c:
@@ -202,7 +198,8 @@ def prefect_stack(tmp_path_factory):
         with stack.client() as c:
             stack.deployment = c.get(f"/deployments/name/{DEPLOYMENT}").json()
             for sched in stack.deployment.get("schedules", []):  # no hourly run in the middle of the tests
-                c.patch(f"/deployments/{stack.deployment['id']}/schedules/{sched['id']}", json={"active": False})
+                c.patch(f"/deployments/{stack.deployment['id']}/schedules/{sched['id']}",
+                        json={"active": False}).raise_for_status()
         yield stack
     finally:
         for proc in reversed(stack.procs.values()):
@@ -219,7 +216,7 @@ def served_run(prefect_stack):
             r = c.get(f"/deployments/name/{SERVED}")
             return r.json() if r.status_code == 200 else None
         dep = wait_for(registered, 180, f"`newslake serve` to register {SERVED}")
-    return dep, prefect_stack.run_via_api({"workers": 1}, SERVED)
+    return dep, prefect_stack.run_via_api({}, SERVED)
 
 
 @pytest.fixture(scope="session")

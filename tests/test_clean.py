@@ -168,6 +168,14 @@ def test_json_body_lines_are_kept_except_junk():
     assert by_no(cleaned)[5].kind == "ad"
 
 
+def test_json_body_headline_and_byline_lines():
+    text = "Council approves terminal\n\nBy Jane Doe\n\nThe council approved the terminal on Monday."
+    cleaned = clean_document(RawDoc("j", "x.json", "json", text, {"title": "Council approves terminal"}))
+    assert [line.kind for line in cleaned.lines] == ["title", "empty", "byline", "empty", "body"]
+    assert cleaned.authors == ["Jane Doe"]
+    assert cleaned.body_text == "The council approved the terminal on Monday."
+
+
 def test_input_title_marks_its_line():
     text = "Home\n\nCouncil approves terminal\n\nThe council approved the new ferry terminal on Monday after a long and heated debate about its cost."
     cleaned = clean_document(RawDoc("t", "x.txt", "text", text, {"title": "Council approves terminal"}))

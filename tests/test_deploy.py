@@ -1,6 +1,10 @@
 """Production set-up for real: prefect.yaml deployed to a server, run by a process worker, and `newslake serve`."""
+import os
 import re
 import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -71,6 +75,7 @@ def test_second_run_finds_every_file_unchanged_and_extracts_nothing(prefect_stac
     summary = prefect_stack.artifacts(second["id"])["newslake-run-summary"]["data"]
     assert f"loaded 0  duplicate 0  unchanged {n}" in summary
     assert PROCESSED.search(summary).group(1) == "0"
+    assert f"documents       {n} in lake (0 processed this run)" in summary
     names = [t["name"] for t in prefect_stack.task_runs(second["id"])]
     assert not [name for name in names if name.startswith("process batch")], names
     statuses = query(prefect_stack.lake, "select run_id, status, count(*) from raw.files group by all order by 1, 2")
@@ -98,3 +103,11 @@ def test_newslake_serve_registers_its_deployment_runs_it_and_pauses_on_ctrl_c(pr
     with prefect_stack.client() as c:
         paused = c.get("/deployments/name/newslake/served").json()["paused"]
     assert paused is True, prefect_stack.log_tail("serve")
+
+
+def test_serve_without_a_prefect_server_says_how_to_start_one(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    proc = subprocess.run([str(Path(sys.executable).with_name("newslake")), "serve", str(tmp_path)],
+                          env={**env, "PREFECT_HOME": str(tmp_path)}, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "prefect server start" in proc.stderr and "PREFECT_API_URL" in proc.stderr

@@ -30,6 +30,7 @@ def test_jsonld_graph_gives_headline_author_by_id_date_section_and_site():
     assert md["source_name"] == "Lokalblatt Musterstadt"
     assert md["url"] == "https://www.lokalblatt-musterstadt.de/2021/03/14/stadtrat-radweg-ufer/"
     assert md["language"] == "de"
+    assert set(md) <= {"title", "authors", "published_at", "source_name", "section", "url", "language"}
 
 
 def test_site_name_header_h1_is_not_the_title_and_sidebar_dates_are_ignored():
@@ -51,6 +52,35 @@ def test_og_title_site_suffix_and_utc_timestamp_moved_to_publisher_zone():
     assert md["authors"] == ["JANE DOE", "John Smith"]
     # 02:25 UTC is the evening before on the US east coast, where an English .com page most likely lives
     assert md["published_at"] == "2020-02-24"
+
+
+def test_outlet_named_author_gives_way_to_a_person_byline():
+    html = ('<html><head><meta name="author" content="L-MAG – Das Magazin für Lesben"><title>Gedenken in Köln</title>'
+            '</head><body><h1>Gedenken in Köln</h1><p>Von Claudia Lindner</p><p>27.1.2022 - Bei der Erinnerung</p>'
+            '</body></html>')
+    md = F.html_metadata(soup(html))
+    assert md["authors"] == ["Claudia Lindner"]
+    assert md["published_at"] == "2022-01-27"
+
+
+def test_outlet_named_author_kept_when_nothing_better():
+    html = '<html><head><meta name="author" content="TVT-Redaktion"><title>Ein Film</title></head><body></body></html>'
+    assert F.html_metadata(soup(html))["authors"] == ["TVT-Redaktion"]
+
+
+def test_rel_author_outside_sidebar_only():
+    html = ('<html><head><title>Storm hits coast</title></head><body><h1>Storm hits coast</h1>'
+            '<p class="byline">by <a rel="author" href="/a/jf">James Fallows</a></p><p>Text.</p>'
+            '<div class="sidebar"><a rel="author" href="/a/mb">Molly Ball</a></div>'
+            '<a rel="author" href="https://plus.google.com/123">Google+</a></body></html>')
+    assert F.html_metadata(soup(html))["authors"] == ["James Fallows"]
+
+
+def test_comment_bylines_are_not_authors():
+    html = ('<html><head><title>Explosion levels home</title></head><body><h1>Explosion levels home</h1>'
+            '<p>An early morning blast leveled a house.</p><div id="comments"><dl><dt class="author">'
+            'by Passing_trucker July 24, 2012 3:06 PM EDT</dt></dl></div></body></html>')
+    assert "authors" not in F.html_metadata(soup(html))
 
 
 def test_blogger_post_author_and_published_abbr():
@@ -131,9 +161,15 @@ def test_parse_input_date_formats(value, expected):
 
 
 @pytest.mark.parametrize("value", ["", None, "yesterday", "0001-01-01", "1850-05-01", "31.02.2021", "2019-13-01",
-                                   str(dt.date.today().year + 3) + "-01-01", [], {"a": 1}])
+                                   str(dt.date.today().year + 3) + "-01-01", [], {"a": 1}, True, float("nan"),
+                                   10 ** 30, "9" * 13])
 def test_parse_input_date_rejects_absurd_or_invalid(value):
     assert F.parse_input_date(value) is None
+
+
+def test_two_digit_years_only_this_century():
+    assert F.parse_input_date("am 19.10.19 um 10 Uhr") == dt.date(2019, 10, 19)
+    assert F.find_date("Version 1.2.30 released") is None
 
 
 def test_slash_dates_follow_dayfirst_unless_unambiguous():
@@ -163,6 +199,14 @@ def test_utc_stamp_shifted_by_page_zone_with_dst():
     ("admin", []),
     ("https://www.facebook.com/somepage", []),
     ("freeman1984", ["freeman1984"]),
+    ("By Glen Owen And Brendan Carlin For The Mail On Sunday", ["Glen Owen", "Brendan Carlin"]),
+    ("Jörg Staff", ["Jörg Staff"]),  # a surname that is also a role word stays
+    ("Eingestellt von der Michel", ["der Michel"]),
+    ("© Kathrin Führes", ["Kathrin Führes"]),
+    ("Redaktion: Eberhard Fuhr (Pressesprecher)", ["Eberhard Fuhr"]),
+    ("Obi Felten, Director of Consumer Marketing", ["Obi Felten"]),
+    ("Anna Leiter", ["Anna Leiter"]),  # a role word as surname stays
+    ("Google+", []),
 ])
 def test_normalize_authors(raw, expected):
     assert F.normalize_authors(raw) == expected
@@ -193,6 +237,12 @@ def test_page_metadata_then_text_with_origin_text():
     assert (f["published_at"], f["published_at_origin"]) == (dt.date(2020, 3, 2), "text")
     f = F.resolve_fields({}, CleanDoc(lines=[], body_text="", title="Text Title", published_raw="3. März 2020"))
     assert (f["title"], f["published_at"], f["published_at_origin"]) == ("Text Title", dt.date(2020, 3, 3), "text")
+
+
+def test_odd_input_values_never_raise():
+    f = F.resolve_fields({"title": ["x"], "authors": {"a": 1}, "published_at": float("inf"), "url": 5},
+                         CleanDoc(lines=[], body_text="", authors=["By"], meta={"authors": "Von ", "title": None}))
+    assert f["title"] is None and f["authors"] == [] and f["published_at"] is None
 
 
 def test_nothing_known_gives_nones():

@@ -103,3 +103,14 @@ def test_boilerplate_is_learned_from_pages_like_their_blocks():
     cleaned = clean_document(pages[0], learned)
     digest = next(line for line in cleaned.lines if line.text == "Get our weekly digest")
     assert not digest.kept and digest.reason.startswith("boilerplate")
+
+
+def test_category_slugs_in_class_names_do_not_prune_the_article():
+    html = ("<html><body><nav><a href='/'>Home</a></nav>"
+            "<div class='post category-social-media tag-comments'><h1>Police use Facebook</h1>"
+            "<p>" + SENTENCE * 3 + "</p><p>" + SENTENCE * 2 + "</p></div>"
+            "<div class='sidebar'><p>" + "Other story teaser text that is long enough to look like prose. " * 5 + "</p></div>"
+            "</body></html>")
+    cleaned = clean_document(RawDoc("s", "s.html", "html", html))
+    assert cleaned.body_text.count(SENTENCE.strip()) == 5
+    assert "teaser" not in cleaned.body_text

@@ -222,3 +222,8 @@ def test_lines_of_an_undetermined_document_get_their_own_language():
     lines = [Line(1, "Правительство объявило во вторник", "body", True), Line(2, "", "empty", False)]
     L.tag_lines(lines, "und")
     assert [l.language for l in lines] == ["ru", None]
+
+
+def test_expected_language_tags_are_normalised():
+    assert L.detect_language("bilen er ny", ("nb-NO",))[0] == "no"
+    assert L.detect_language("bilen er ny", ("DA",))[0] == "da"

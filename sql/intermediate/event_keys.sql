@@ -27,6 +27,34 @@ types as (
     from seeds.merge_event_types
 ),
 
+month_names as (
+    select lower(name) as month_name, min(month::integer) as month
+    from seeds.fields_months
+    group by all
+),
+
+-- month and day of a raw date expression whose year nobody knows ("On April 28", "28 avril")
+raw_month_days as (
+    select c.record_id, printf('%02d-%02d', m.month, p.day) as raw_month_day
+    from (
+        select
+            record_id,
+            coalesce(
+                nullif(regexp_extract(lower(event_date_raw), '(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b', 1), ''),
+                nullif(regexp_extract(lower(event_date_raw), '\b(\d{1,2})(?:st|nd|rd|th|\.)?\s+(?:of\s+|de\s+)?(\p{L}+)', 2), '')
+            ) as month_name,
+            try_cast(coalesce(
+                nullif(regexp_extract(lower(event_date_raw), '(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b', 2), ''),
+                nullif(regexp_extract(lower(event_date_raw), '\b(\d{1,2})(?:st|nd|rd|th|\.)?\s+(?:of\s+|de\s+)?(\p{L}+)', 1), '')
+            ) as integer) as day
+        from candidates
+        where event_date is null and event_date_raw is not null
+    ) as p
+    join month_names as m using (month_name)
+    join candidates as c using (record_id)
+    where p.day between 1 and 31
+),
+
 normalised as (
     select
         c.*,
@@ -56,6 +84,12 @@ normalised as (
     left join types as t on t.type_code = c.type_code
 ),
 
+with_raw_month_day as (
+    select n.*, r.raw_month_day
+    from normalised as n
+    left join raw_month_days as r using (record_id)
+),
+
 located as (
     select
         n.*,
@@ -65,7 +99,7 @@ located as (
             k.country_code
         ) as country_key,
         case when n.location_norm is not null and k.country_code is null then n.location_norm end as place_key
-    from normalised as n
+    from with_raw_month_day as n
     left join countries as k on k.country_norm = n.location_norm
     left join countries as g on g.country_norm = n.given_country_norm
 ),
@@ -92,7 +126,10 @@ timed as (
             when l.event_date is null and not coalesce(l.is_background, false) and l.published_at is not null
                 then l.published_at
         end::date as t_hi,
-        case when not l.year_sure and l.precision = 'day' then strftime(l.event_date, '%m-%d') end as month_day,
+        case
+            when not l.year_sure and l.precision = 'day' then strftime(l.event_date, '%m-%d')
+            else l.raw_month_day
+        end as month_day,
         case l.precision
             when 'day' then strftime(l.event_date, '%Y-%m-%d')
             when 'month' then strftime(l.event_date, '%Y-%m')

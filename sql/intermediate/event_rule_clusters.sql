@@ -49,7 +49,7 @@ segments as (
 --    unsure year) that name a place or a date join the largest compatible segment of their
 --    block, else the block's floating pool
 floating as (
-    select *, place_key is not null or event_date is not null as is_informed
+    select *, place_key is not null or event_date is not null or month_day is not null as is_informed
     from keys
     where not is_timed and not is_pinned
 ),
