@@ -45,7 +45,49 @@ def extract_document(doc: Document) -> Extraction:
              for x, i in zip(exprs, sent_of)]
     rows.sort(key=lambda r: (r["char_start"], r["char_end"]))
     candidates = V.find_candidates(text, sentences, mentions, exprs, published, doc.title, doc.language, words)
+    if not candidates:
+        candidates = headline_candidates(doc.title or _first_sentence(text, sentences), published, doc.language)
     return Extraction(entities=rows, candidates=candidates, published_at=published, published_at_origin=origin)
+
+
+def headline_candidates(headline: str, published, language: str) -> list[dict]:
+    """A main event from the headline when the body gave none, so every article has a lead record.
+
+    Its sentence_id is NULL (the headline is not in body_text) and its confidence low; when no
+    trigger fires, a generic OTHER event with the headline's first actor (if any) is returned.
+    """
+    headline = (headline or "").strip()
+    if not headline:
+        return []
+    sentences = E.split_sentences(headline) or [(0, len(headline))]
+    mentions = E.find_mentions(headline, sentences)
+    E.add_roles(headline, mentions)
+    exprs = D.find_dates(headline)
+    for x in exprs:
+        D.resolve(x, published, D.is_future(headline))
+    found = V.find_candidates(headline, sentences, mentions, exprs, published, None, language)
+    if not found:
+        actors = [m for m in mentions if m.kind in ("PERSON", "ORG")]
+        places = [m for m in mentions if m.kind == "PLACE"]
+        found = [{
+            "candidate_no": 0, "trigger": None, "event_type": "OTHER", "cameo_code": None,
+            "actor1": (actors[0].canonical or actors[0].text) if actors else None,
+            "actor1_role": actors[0].role if actors else None,
+            "actor1_country": actors[0].country_code if actors else None,
+            "actor2": None, "actor2_role": None, "actor2_country": None,
+            "location": places[0].text if places else None,
+            "location_country": places[0].country_code if places else None,
+            "event_date": None, "event_date_raw": None, "date_precision": None,
+            "is_main": True, "is_background": False,
+        }]
+    for no, c in enumerate(found):
+        c.update(candidate_no=no, sentence_id=None, evidence=headline,
+                 confidence=round(0.5 * float(c.get("confidence") or 0.2), 3))
+    return found
+
+
+def _first_sentence(text: str, sentences: list[tuple[int, int]]) -> str:
+    return text[sentences[0][0]:sentences[0][1]] if sentences else text[:300]
 
 
 @functools.cache

@@ -417,14 +417,16 @@ def _home_names(page: "_Page", host: str) -> list[str]:
     """Texts (or logo alts) of links to the site's home page: what the site calls itself."""
     out = []
     for a in page.home_links:
-        h = _host(_ARCHIVE_PREFIX.sub("", str(a.get("href") or "")))
-        if h and host and h.removeprefix("www.") != host.removeprefix("www."):
+        href = _ARCHIVE_PREFIX.sub("", str(a.get("href") or "").strip())
+        h = _host(href)
+        if not href or (h and (not host or h.removeprefix("www.") != host.removeprefix("www."))):
             continue
         text = _clean(a.get_text(" "))
         if not text:
             img = a.find("img")
             text = _clean(img.get("alt")) if img is not None else ""
-        if 2 <= len(text) <= 60 and text.casefold() not in ("home", "startseite", "accueil", "inicio", "start"):
+        if 2 <= len(text) <= 60 and text.casefold() not in ("home", "startseite", "accueil", "inicio", "start") and not (
+                "://" in text or text.startswith("www.")):
             out.append(text)
     return out
 
@@ -543,6 +545,7 @@ def _tokens(s: str) -> tuple[str, ...]:
 
 
 _SECOND_LEVEL = frozenset("co com org net gov gv ac or ne edu".split())
+_PLATFORMS = frozenset("wordpress blogspot tumblr substack wixsite github medium typepad livejournal".split())
 
 
 def _site_keys(names: list[str], url: str) -> list[tuple[str, ...]]:
@@ -553,6 +556,8 @@ def _site_keys(names: list[str], url: str) -> list[tuple[str, ...]]:
         labels = [p for p in host.split(".") if p not in ("www", "m", "amp", "mobile")]
         if len(labels) >= 2:
             label = labels[-3] if labels[-2] in _SECOND_LEVEL and len(labels) > 2 else labels[-2]
+            if label in _PLATFORMS and len(labels) > 2:
+                label = labels[labels.index(label) - 1] if labels.index(label) > 0 else label
             keys.append(tuple(label.split("-")))
     out = []
     for k in keys:

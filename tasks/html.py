@@ -1,9 +1,12 @@
 """HTML -> text blocks in document order, with the structural signals the line classifier reads."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from html import unescape
+
+from tasks.config import seed_rows
 
 SKIP = frozenset("script style noscript template svg math iframe object embed select option button "
                  "input textarea canvas video audio map".split())
@@ -15,18 +18,15 @@ CONTAINERS = frozenset("div article section main td body blockquote form center"
 PRUNE_TAGS = {"nav": "nav", "aside": "related", "footer": "footer", "header": "nav", "menu": "nav"}
 NEVER_PRUNE = frozenset("html body main article".split())
 _SPACE = re.compile(r"\s+")
-_JUNK_ATTR = re.compile(
-    r"(?<![a-z])(?:(?P<comment>comments?|disqus|respond|reply)|(?P<share>share|sharing|social|sociable|addthis)"
-    r"|(?P<related>related|recommend\w*|outbrain|taboola|more-?stories|most-?popular|read-?more|trending"
-    r"|sidebar|side-?bar|teaser)|(?P<ad>ads?|advert\w*|sponsor\w*|dfp|banner|gpt)"
-    r"|(?P<subscribe>newsletter|subscri\w*|paywall|signup|sign-up|regwall)"
-    r"|(?P<other>cookie\w*|consent|gdpr|popup|modal)"
-    r"|(?P<footer>footer|copyright)|(?P<nav>nav|navbar|navigation|menu|breadcrumbs?|masthead|skip-?link|topbar|toolbar"
-    r"|pagination|pager|tags?|tag-?list))(?![a-z])", re.I)
-
-
 _SLUG = re.compile(r"(?:category|tag|post-tag|entry-category|entry-tag|entry-author|author|format|topic)[-_]", re.I)
 _CONTENT_ATTR = re.compile(r"article|body|content|entry|main|post|story|text|hentry|column|shadow", re.I)
+
+
+@functools.cache
+def _junk_attr() -> re.Pattern:
+    """Class/id words of page furniture (seeds/junk_html_attrs.csv), one named group per kind."""
+    groups = "|".join("(?P<%s>%s)" % (r["kind"], r["pattern"]) for r in seed_rows("junk_html_attrs"))
+    return re.compile(r"(?<![a-z])(?:%s)(?![a-z])" % groups, re.I)
 
 
 @dataclass(slots=True)
@@ -65,7 +65,7 @@ def _junk_kind(el) -> tuple[str, str] | None:
     if not key.strip():
         return None
     key = key.replace("_", "-")
-    m = _JUNK_ATTR.search(key)
+    m = _junk_attr().search(key)
     if not m or _CONTENT_ATTR.search(key):
         return None
     return m.lastgroup, "html: %s '%s'" % (m.lastgroup, m.group(0)[:30])

@@ -90,7 +90,8 @@ def test_caption_text_helps_infer_the_date_when_the_pipeline_passes_it():
 def test_language_without_triggers_still_gives_entities():
     doc = make_doc("Der russische Präsident Wladimir Putin traf António Guterres in Moskau.", language="de")
     ext = extract_document(doc)
-    assert ext.candidates == []
+    assert [(c["event_type"], c["trigger"], c["sentence_id"], c["is_main"]) for c in ext.candidates] in (
+        [], [("OTHER", None, None, True)])  # at most the generic headline record, no trigger-based events
     assert any(e["kind"] == "PERSON" for e in ext.entities)
 
 
@@ -112,3 +113,15 @@ def test_news_like_word_salad_keeps_offsets(words):
     ext = extract_document(make_doc(body, published=dt.date(2022, 4, 22)))
     for e in ext.entities:
         assert body[e["char_start"]:e["char_end"]] == e["text"]
+
+
+def test_headline_gives_the_main_event_when_the_body_gives_none():
+    from tasks.records import Document
+    doc = Document("d", "x.json", None, None, "Mass shooting at Las Vegas concert", [], None,
+                   None, None, "en", 0.9, "", 0, 0, "r")
+    ext = extract_document(doc)
+    assert len([c for c in ext.candidates if c["is_main"]]) == 1
+    main = next(c for c in ext.candidates if c["is_main"])
+    assert main["sentence_id"] is None and main["evidence"] == doc.title
+    assert main["location"] == "Las Vegas" and main["location_country"] == "US"
+    assert ext.entities == []
