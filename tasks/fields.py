@@ -534,7 +534,7 @@ def _host(url: str) -> str:
 
 
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
-_LEGAL = frozenset("www e v ev gmbh ag kg online de com net org at ch info eu uk co io fr it es nl pl".split())
+_LEGAL = frozenset("www e v ev gmbh ag kg online blog de com net org at ch info eu uk co io fr it es nl pl".split())
 
 
 def _tokens(s: str) -> tuple[str, ...]:
@@ -712,6 +712,8 @@ def _pick_title(page: _Page, arts: list[dict], keys: list, host: str) -> str:
     declared = [t for t in lds + props + metas if t and len(t) < 400]
     tag = page.title_tag
     h1s = [(h, hint) for h, hint, _ in _h1_candidates(page, host) if len(h) < 400]
+    if not h1s and _post_title(page):
+        h1s = [(_post_title(page), True)]
     declared_forms = {_norm(f) for t in declared for f in _forms(t, keys)}
     tag_forms = {_norm(f) for f in _forms(tag, keys)} if tag else set()
     tag_clean = strip_site_name(tag, keys) if tag else ""
@@ -746,9 +748,23 @@ def _pick_title(page: _Page, arts: list[dict], keys: list, host: str) -> str:
         if len(strong) > 1:
             parts = [p.strip() for p in strong if len(p.strip().split()) > 1] or [p.strip() for p in strong]
             return parts[-1] if _STRONG_SEP.search(tag_clean)[0].strip() in _TRAIL_SEPS else parts[0]
-        if tag_clean:
+        if tag_clean and not (_is_site(tag_clean, keys) and _post_title(page)):
             return tag_clean
-    return h1s[0][0] if h1s else ""
+    return (h1s[0][0] if h1s else "") or _post_title(page) or tag_clean
+
+
+_POST_TITLE_CLASS = re.compile(r"entry-title|post-title|posttitle|headline|article-title|story-title|news-title", re.I)
+
+
+def _post_title(page: _Page) -> str:
+    """The first h2/h3 marked as a post or article title (blogs whose <title> is only the blog's name)."""
+    for el in page.headings:
+        if el.name in ("h2", "h3") and (_POST_TITLE_CLASS.search(_marker(el)) or any(
+                _POST_TITLE_CLASS.search(_marker(c)) for c in el.find_all(True, limit=2))) and not _in_skipped(el):
+            text = _clean(el.get_text(" "))
+            if len(text.split()) > 1:
+                return text
+    return ""
 
 
 _DATE_ORDER = ("meta", "ld")

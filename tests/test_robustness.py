@@ -111,3 +111,35 @@ def test_every_bad_input_is_accounted_for_and_the_run_exits_0(tmp_path, cli_env)
         scored = subprocess.run([sys.executable, str(SHARED_EVAL / "score_ledger.py"), "--lake", str(lake),
                                  "--inputs", str(inputs)], capture_output=True, text=True)
         assert scored.stdout.strip().splitlines()[-1].startswith(f"{inputs.name} accounted 1.000"), scored.stdout
+
+
+def test_changed_file_replaces_its_rows_and_unchanged_ones_are_not_reprocessed(tmp_path, cli_env):
+    inbox, lake = tmp_path / "inbox", tmp_path / "lake"
+    inbox.mkdir()
+    for p in sorted(SEED_ARTICLES.iterdir())[:3]:
+        shutil.copy(p, inbox / p.name)
+    assert run_cli(["run", inbox, "--lake", lake], cli_env).returncode == 0
+    con = duckdb.connect(str(lake / "newslake.duckdb"), read_only=True)
+    before = dict(con.execute("select regexp_extract(source_uri, '[^/]+$'), doc_id from staging.documents").fetchall())
+    con.close()
+    changed = sorted(inbox.iterdir())[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nA late correction was added to this story.\n",
+                       encoding="utf-8")
+    rerun = run_cli(["run", inbox, "--lake", lake, "--json"], cli_env)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    summary = __import__("json").loads(rerun.stdout)
+    assert summary["by_status"] == {"loaded": 1, "unchanged": 2} and summary["documents_processed"] == 1
+    con = duckdb.connect(str(lake / "newslake.duckdb"), read_only=True)
+    after = dict(con.execute("select regexp_extract(source_uri, '[^/]+$'), doc_id from staging.documents").fetchall())
+    lines_of_old = con.execute("select count(*) from staging.lines where doc_id = ?", [before[changed.name]]).fetchall()
+    con.close()
+    assert after[changed.name] != before[changed.name] and len(after) == 3
+    assert {k: v for k, v in after.items() if k != changed.name} == {k: v for k, v in before.items() if k != changed.name}
+    assert lines_of_old == [(0,)]
+    quiet = run_cli(["run", inbox, "--lake", lake, "--json"], cli_env)
+    summary = __import__("json").loads(quiet.stdout)
+    assert summary["by_status"] == {"unchanged": 3} and summary["documents_processed"] == 0
+    con = duckdb.connect(str(lake / "newslake.duckdb"), read_only=True)
+    reasons = con.execute("select distinct reason from raw.files where run_id = ?", [summary["run_id"]]).fetchall()
+    con.close()
+    assert reasons == [("content unchanged since an earlier run (same size and mtime)",)]  # not even re-read
