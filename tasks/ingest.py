@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
@@ -156,8 +157,24 @@ def read_bytes(path: str, max_bytes: int) -> bytes:
         raise BadInput(f"unreadable: {exc.strerror or exc}") from exc
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding): BOM first, then strict UTF-8, then a charset detector; BadInput if binary."""
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The encoding an HTML page declares in a <meta> tag near its start, if Python knows it."""
+    m = _META_CHARSET.search(data[:8192])
+    if not m:
+        return None
+    name = m[1].decode("ascii", "ignore").lower()
+    name = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-1": "cp1252", "latin1": "cp1252"}.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """(text, encoding): BOM, strict UTF-8, the page's declared charset, then a charset detector."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
@@ -170,6 +187,11 @@ def decode(data: bytes) -> tuple[str, str]:
         return _normalise(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
+    if declared and declared != "utf-8":
+        try:
+            return _normalise(data.decode(declared)), declared
+        except (UnicodeDecodeError, LookupError):
+            pass
     enc = guess_encoding(data)
     try:
         text = data.decode(enc)
@@ -252,7 +274,7 @@ def parse_file(path: str, data: bytes, manifest_meta: dict | None) -> list[tuple
     uri = display_path(path)
     if not data.strip():
         raise BadInput("empty file" if not data else "whitespace-only file")
-    text, _enc = decode(data)
+    text, _enc = decode(data, declared_charset(data) if fmt == "html" else None)
     if not text.strip():
         raise BadInput("no text after decoding")
     extra = dict(manifest_meta or {})

@@ -83,8 +83,9 @@ def test_comment_bylines_are_not_authors():
     assert "authors" not in F.html_metadata(soup(html))
 
 
-def test_blogger_post_author_and_published_abbr():
+def test_blogger_post_title_author_and_published_abbr():
     md = page("blogger.html")
+    assert md["title"] == "Tomaten im Februar vorziehen"  # the post title (h3), not the blog name
     assert md["authors"] == ["der Michel"]
     assert md["published_at"] == "2020-04-28"
 

@@ -160,3 +160,10 @@ def test_globs_and_missing_paths(tmp_path, inbox):
     shutil.copy(SEED_ARTICLES / "001_884b6f865b7eca03.txt", inbox / "b.txt")
     rows, _ = ingest_all([str(inbox / "a*.txt"), tmp_path / "nope"])
     assert [(os.path.basename(r.path), r.status) for r in rows] == [("a.txt", "loaded"), ("nope", "skipped")]
+
+
+def test_html_declared_charset_wins_over_guessing(inbox):
+    page = '<html><head><meta charset="gb2312"><title>新华网 国际新闻</title></head><body><p>中国外交部发言人表示，双方将继续加强合作。</p></body></html>'
+    (inbox / "page.html").write_bytes(page.encode("gb2312"))
+    rows, docs = ingest_all([inbox])
+    assert rows[0].status == "loaded" and "新华网 国际新闻" in docs[0].text
