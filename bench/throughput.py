@@ -132,6 +132,7 @@ def summarise_profile(raw: Path, top: int = 25) -> dict:
     per_role: dict[str, int] = {}
     self_n: dict[str, int] = {}
     total_n: dict[str, int] = {}
+    phases: dict[str, int] = {}
     all_n = 0
     if not raw.exists():
         return {"error": f"no profile written at {raw}"}
@@ -144,8 +145,11 @@ def summarise_profile(raw: Path, top: int = 25) -> dict:
         frames = [_LINE_NO.sub(")", f) for f in _FRAME.findall(stack)]
         procs = [f for f in frames if f.startswith("process ")]
         funcs = [f for f in frames if not f.startswith("process ")]
-        role = _process_role(procs[-1] if procs else "")
+        role = _process_role(procs[-1]) if len(procs) > 1 else "main"  # the outermost is the command
         per_role[role] = per_role.get(role, 0) + n
+        if role == "main":
+            phase = _main_phase(funcs)
+            phases[phase] = phases.get(phase, 0) + n
         if funcs:
             key = f"{role}: {funcs[-1]}"
             self_n[key] = self_n.get(key, 0) + n
@@ -157,8 +161,21 @@ def summarise_profile(raw: Path, top: int = 25) -> dict:
         return [(k, round(100.0 * v / max(all_n, 1), 1)) for k, v in sorted(d.items(), key=lambda kv: -kv[1])[:top]]
 
     own = {k: v for k, v in total_n.items() if _PROJECT_FRAME.search(k)}
-    return {"samples": all_n, "per_process_pct": ranked(per_role), "self_pct": ranked(self_n),
-            "project_total_pct": ranked(own)}
+    return {"samples": all_n, "per_process_pct": ranked(per_role), "main_phases_pct": ranked(phases),
+            "self_pct": ranked(self_n), "project_total_pct": ranked(own)}
+
+
+def _main_phase(funcs: list[str]) -> str:
+    """Where the main process is: the flow's task or step, Prefect machinery, or start-up imports."""
+    flow_at = next((i for i, f in enumerate(funcs) if f.startswith("newslake_flow ")), None)
+    if flow_at is None:
+        return "imports" if any("_find_and_load" in f for f in funcs) else "outside the flow (start-up, Prefect)"
+    inner = next((f for f in funcs[flow_at + 1:] if _PROJECT_FRAME.search(f)), None)
+    if inner:
+        return "flow: " + inner
+    if any("visit_collection" in f for f in funcs[flow_at + 1:]):
+        return "flow: Prefect task-parameter introspection (visit_collection)"
+    return "flow: Prefect task/flow machinery"
 
 
 _FRAME = re.compile(r'process \d+:"[^"]*"|[^;]+')
@@ -167,15 +184,13 @@ _PROJECT_FRAME = re.compile(r"\((tasks|flows)/")
 
 
 def _process_role(frame: str) -> str:
-    """main, worker, prefect-server or helper, from py-spy's 'process PID:"command line"' frame."""
+    """worker, prefect-server, helper or other, from a child's 'process PID:"command line"' frame."""
     if "spawn_main" in frame or "forkserver" in frame:
         return "worker"
     if "resource_tracker" in frame:
         return "helper"
     if "prefect" in frame and ("server" in frame or "uvicorn" in frame):
         return "prefect-server"
-    if " run " in frame:
-        return "main"
     return "other"
 
 
@@ -346,6 +361,7 @@ def compare(res: dict) -> dict:
 def print_profile(p: dict) -> None:
     print(f"\npy-spy profile ({p['samples']} samples, all processes): {p['raw']}")
     print("  by process: " + ", ".join(f"{k} {v} %" for k, v in p["per_process_pct"][:6]))
+    print("  main process (% of all samples): " + "; ".join(f"{k} {v} %" for k, v in p["main_phases_pct"][:10]))
     print("  top self frames:")
     for k, v in p["self_pct"][:12]:
         print(f"    {v:5.1f} %  {k[:110]}")

@@ -10,6 +10,7 @@ from itertools import islice
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows import runners, summary
 from tasks import ingest, land, models, pipeline
@@ -93,13 +94,13 @@ def land_batch(batch_no: int, rows: list[LedgerRow], writer: land.RunWriter) -> 
 
 
 @task(name="models", task_run_name="models", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
-def build_models(lake: str, run_id: str, rows: list[LedgerRow], changed: bool) -> dict[str, int]:
+def build_models(lake: str, run_id: str, changed: bool) -> dict[str, int]:
     """Rebuild the database (models and SQL tests) and swap it in; only append the ledger if nothing changed."""
     if not changed and models.is_current(lake):
-        counts = models.append_ledger(lake, run_id, summary.ledger_table(rows))
+        counts = models.append_ledger(lake, run_id, land.read_run_ledger(lake, run_id))
         get_run_logger().info("no document changed: ledger appended, models kept: %s", counts)
         return counts
-    counts = models.build_database(lake, run_id)
+    counts = runners.in_subprocess(models.build_database, lake, run_id)
     get_run_logger().info("models built: %s", counts)
     return counts
 
@@ -122,28 +123,31 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
         entries = discover_inputs(settings.input_paths)
         manifest_meta, manifest_reasons = ingest.read_manifests(entries)
         writer = land.RunWriter(settings.lake, run_id)
-        rows: list[LedgerRow] = []
+        ledger_counts = summary.LedgerCounts()
+        changed = False
         stats = {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": []}
         with runners.chunk_executor(settings) as executor, summary.progress(len(entries)) as advance:
             for batch_no, batch in enumerate(_batched(entries, settings.batch_files), 1):
-                got = ingest_batch(batch_no, batch, led, manifest_meta, manifest_reasons, run_id,
-                                   settings.max_file_bytes)
+                # quote(): large arguments are not walked by Prefect (that costs more than the work)
+                got = ingest_batch(batch_no, quote(batch), quote(led), quote(manifest_meta),
+                                   quote(manifest_reasons), run_id, settings.max_file_bytes)
                 if got.docs:
-                    s = process_batch(batch_no, got.docs, executor, settings, run_id, writer)
+                    s = process_batch(batch_no, quote(got.docs), quote(executor), settings, run_id, quote(writer))
                     summary.mark_failures(got.rows, s["failures"])
                     for k in ("documents", "failures"):
                         stats[k] += s[k]
                     stats["languages"].update(s["languages"])
                     stats["timings"].update(s["timings"])
-                land_batch(batch_no, got.rows, writer)
-                rows.extend(got.rows)
+                land_batch(batch_no, quote(got.rows), quote(writer))
+                ledger_counts.add(got.rows)
+                changed = changed or any(led.changes_live_documents(r) for r in got.rows)
                 advance(len(batch))
         writer.close()
         land.write_stat_cache(settings.lake, {**led.stat_cache, **led.observed})
-        changed = stats["documents"] > 0 or any(led.changes_live_documents(r) for r in rows)
-        counts = build_models(settings.lake, run_id, rows, changed)
+        changed = changed or stats["documents"] > 0
+        counts = build_models(settings.lake, run_id, changed)
         checkpoint("published")
-        result = summary.run_summary(settings.lake, run_id, rows, stats, counts,
+        result = summary.run_summary(settings.lake, run_id, ledger_counts, stats, counts,
                                      time.perf_counter() - started)
     summary.publish_artifacts(result)
     return result

@@ -21,6 +21,13 @@ class InlineExecutor(Executor):
         return fut
 
 
+def in_subprocess(fn, *args):
+    """fn(*args) in a fresh process: its memory (DuckDB's buffers) is returned to the OS when it ends."""
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=ctx) as ex:
+        return ex.submit(fn, *args).result()
+
+
 @contextlib.contextmanager
 def chunk_executor(settings: Settings):
     """An Executor for pipeline.process_chunk calls, per settings.runner and settings.workers."""

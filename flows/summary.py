@@ -28,11 +28,22 @@ def mark_failures(rows: list[LedgerRow], failures: list[tuple[str, str]]) -> Non
             r.status, r.reason = "quarantined", reasons[r.path]
 
 
-def run_summary(lake: str, run_id: str, rows: list[LedgerRow], stats: dict, counts: dict,
+class LedgerCounts:
+    """Statuses and reasons of a run's ledger rows, counted batch by batch (no rows kept)."""
+
+    def __init__(self) -> None:
+        self.status: Counter = Counter()
+        self.reasons: Counter = Counter()
+
+    def add(self, rows: list[LedgerRow]) -> None:
+        self.status.update(r.status for r in rows)
+        self.reasons.update(f"{r.status}: {r.reason}" for r in rows if r.status in ("quarantined", "skipped"))
+
+
+def run_summary(lake: str, run_id: str, ledger: LedgerCounts, stats: dict, counts: dict,
                 wall_s: float) -> dict:
     """What this run did and what the lake now holds."""
-    status = Counter(r.status for r in rows)
-    reasons = Counter(f"{r.status}: {r.reason}" for r in rows if r.status in ("quarantined", "skipped"))
+    status, reasons = ledger.status, ledger.reasons
     con = duckdb.connect(str(models.database_path(lake)), read_only=True)
     try:
         lake_langs = con.execute("select language, count(*) from staging.documents group by 1 "
@@ -53,7 +64,7 @@ def run_summary(lake: str, run_id: str, rows: list[LedgerRow], stats: dict, coun
         "run_id": run_id,
         "lake": lake,
         "wall_seconds": round(wall_s, 2),
-        "files_seen": len(rows),
+        "files_seen": sum(status.values()),
         "by_status": dict(sorted(status.items())),
         "top_reasons": reasons.most_common(8),
         "documents_processed": stats["documents"],

@@ -10,13 +10,13 @@ _hits: Counter = Counter()
 
 
 def checkpoint(point: str) -> None:
-    """Kill this process (SIGKILL) or pause at `point` when the environment asks for it."""
+    """Kill this run's process group (SIGKILL, as `kill -9` of the run would) or pause at `point`."""
     crash, pause = os.environ.get("NEWSLAKE_CRASH_AT"), os.environ.get("NEWSLAKE_PAUSE_AT")
     if not crash and not pause:
         return
     _hits[point] += 1
     if _matches(crash, point):
-        os.kill(os.getpid(), signal.SIGKILL)
+        os.killpg(os.getpgid(0), signal.SIGKILL)
     if _matches(pause, point):
         time.sleep(float(os.environ.get("NEWSLAKE_PAUSE_SECONDS", "20")))
 

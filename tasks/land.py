@@ -115,6 +115,14 @@ def remove_orphans(lake: str | os.PathLike) -> list[str]:
     return removed
 
 
+def read_run_ledger(lake: str | os.PathLike, run_id: str) -> pa.Table:
+    """The committed ledger rows of one run."""
+    files = [f for f in committed_parts(lake, LEDGER) if Path(f).parent.name == f"run-{run_id}"]
+    if not files:
+        return TABLES[LEDGER].empty_table()
+    return pa.concat_tables(pq.read_table(f).cast(TABLES[LEDGER]) for f in files)
+
+
 STAT_CACHE = Path(".cache") / "stat.parquet"
 _STAT_SCHEMA = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()),
                           ("sha256", pa.string())])
