@@ -5,7 +5,7 @@ import datetime as dt
 import secrets
 import time
 from collections import Counter
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from itertools import islice
 
 from prefect import flow, get_run_logger, task
@@ -62,16 +62,19 @@ def ingest_batch(batch_no: int, entries: list[ingest.InputEntry], led: ingest.Le
     return out
 
 
-@task(name="clean-language-extract", task_run_name="process batch {batch_no}", cache_policy=NO_CACHE)
-def process_batch(batch_no: int, docs: list, executor: Executor, settings: Settings, run_id: str,
-                  writer: land.RunWriter) -> dict:
-    """Clean, detect language and extract every document of a batch in chunks, landing each chunk."""
-    stats = {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": []}
+def submit_chunks(docs: list, executor: Executor, settings: Settings, run_id: str) -> list[Future]:
+    """Start cleaning, language detection and extraction of a batch's documents, chunk by chunk."""
     chunks = [docs[i:i + settings.chunk_size] for i in range(0, len(docs), settings.chunk_size)]
     if len(chunks) == 1 and settings.runner != "dask":
         executor = runners.InlineExecutor()  # one chunk: starting workers would cost more than it saves
-    futures = [executor.submit(pipeline.process_chunk, c, run_id, settings.published_at,
-                               settings.expected_languages) for c in chunks]
+    return [executor.submit(pipeline.process_chunk, c, run_id, settings.published_at,
+                            settings.expected_languages) for c in chunks]
+
+
+@task(name="clean-language-extract", task_run_name="process batch {batch_no}", cache_policy=NO_CACHE)
+def process_batch(batch_no: int, futures: list[Future], writer: land.RunWriter) -> dict:
+    """Collect a batch's chunk results (clean, language, extract) and stage them as Parquet."""
+    stats = {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": []}
     for fut in futures:
         res: pipeline.ChunkResult = fut.result()
         checkpoint("chunk-processed")
@@ -82,7 +85,7 @@ def process_batch(batch_no: int, docs: list, executor: Executor, settings: Setti
         stats["timings"].update(res.timings)
         stats["failures"].extend(res.failures)
     get_run_logger().info("batch %d: %d documents in %d chunks, languages %s", batch_no,
-                          stats["documents"], len(chunks), dict(stats["languages"].most_common(8)))
+                          stats["documents"], len(futures), dict(stats["languages"].most_common(8)))
     return stats
 
 
@@ -127,12 +130,11 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
         changed = False
         stats = {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": []}
         with runners.chunk_executor(settings) as executor, summary.progress(len(entries)) as advance:
-            for batch_no, batch in enumerate(_batched(entries, settings.batch_files), 1):
-                # quote(): large arguments are not walked by Prefect (that costs more than the work)
-                got = ingest_batch(batch_no, quote(batch), quote(led), quote(manifest_meta),
-                                   quote(manifest_reasons), run_id, settings.max_file_bytes)
-                if got.docs:
-                    s = process_batch(batch_no, quote(got.docs), quote(executor), settings, run_id, quote(writer))
+
+            def finish(batch_no: int, got: ingest.Ingested, futures: list[Future], n_inputs: int) -> None:
+                nonlocal changed
+                if futures:
+                    s = process_batch(batch_no, quote(futures), quote(writer))
                     summary.mark_failures(got.rows, s["failures"])
                     for k in ("documents", "failures"):
                         stats[k] += s[k]
@@ -141,7 +143,19 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
                 land_batch(batch_no, quote(got.rows), quote(writer))
                 ledger_counts.add(got.rows)
                 changed = changed or any(led.changes_live_documents(r) for r in got.rows)
-                advance(len(batch))
+                advance(n_inputs)
+
+            pending = None  # the previous batch: its chunks run in the pool while the next one is read
+            for batch_no, batch in enumerate(_batched(entries, settings.batch_files), 1):
+                # quote(): large arguments are not walked by Prefect (that costs more than the work)
+                got = ingest_batch(batch_no, quote(batch), quote(led), quote(manifest_meta),
+                                   quote(manifest_reasons), run_id, settings.max_file_bytes)
+                futures = submit_chunks(got.docs, executor, settings, run_id) if got.docs else []
+                if pending:
+                    finish(*pending)
+                pending = (batch_no, got, futures, len(batch))
+            if pending:
+                finish(*pending)
         writer.close()
         land.write_stat_cache(settings.lake, {**led.stat_cache, **led.observed})
         changed = changed or stats["documents"] > 0
