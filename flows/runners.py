@@ -46,6 +46,8 @@ def chunk_executor(settings: Settings):
         with ThreadPoolExecutor(settings.workers) as ex:
             yield ex
     else:
-        ctx = multiprocessing.get_context("spawn")
+        # workers fork from a server that imported the stages and built their caches once
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["tasks.warm"])
         with ProcessPoolExecutor(settings.workers, mp_context=ctx, initializer=seed_langdetect) as ex:
             yield ex
