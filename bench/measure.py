@@ -110,11 +110,18 @@ def process_role(proc: psutil.Process, root_pid: int) -> str:
         cmd = " ".join(proc.cmdline())
     except psutil.Error:
         return "other"
+    return role_of_command(cmd, default="worker")
+
+
+def role_of_command(cmd: str, default: str = "other") -> str:
+    """worker, helper (resource tracker) or prefect-server from a child's command line, else default."""
+    if "spawn_main" in cmd or "forkserver" in cmd:
+        return "worker"
     if "resource_tracker" in cmd:
         return "helper"
     if "prefect" in cmd and ("server" in cmd or "uvicorn" in cmd):
         return "prefect-server"
-    return "worker"
+    return default
 
 
 def run_measured(cmd: list[str], log_path: str | None = None, env: dict | None = None,

@@ -145,7 +145,7 @@ def summarise_profile(raw: Path, top: int = 25) -> dict:
         frames = [_LINE_NO.sub(")", f) for f in _FRAME.findall(stack)]
         procs = [f for f in frames if f.startswith("process ")]
         funcs = [f for f in frames if not f.startswith("process ")]
-        role = _process_role(procs[-1]) if len(procs) > 1 else "main"  # the outermost is the command
+        role = measure.role_of_command(procs[-1]) if len(procs) > 1 else "main"  # the outermost is the command
         per_role[role] = per_role.get(role, 0) + n
         if role == "main":
             phase = _main_phase(funcs)
@@ -181,17 +181,6 @@ def _main_phase(funcs: list[str]) -> str:
 _FRAME = re.compile(r'process \d+:"[^"]*"|[^;]+')
 _LINE_NO = re.compile(r":\d+\)$")
 _PROJECT_FRAME = re.compile(r"\((tasks|flows)/")
-
-
-def _process_role(frame: str) -> str:
-    """worker, prefect-server, helper or other, from a child's 'process PID:"command line"' frame."""
-    if "spawn_main" in frame or "forkserver" in frame:
-        return "worker"
-    if "resource_tracker" in frame:
-        return "helper"
-    if "prefect" in frame and ("server" in frame or "uvicorn" in frame):
-        return "prefect-server"
-    return "other"
 
 
 def environment() -> dict:
