@@ -31,6 +31,22 @@ SERVER_START_S = 240
 RUN_TIMEOUT_S = 300
 CLI_TIMEOUT_S = 180
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+RETRY_STATUS = {429, 503}  # the server's "try again": SQLite busy while the worker, serve and deploy write too
+RETRY_DELAYS_S = (0.5, 1, 2, 4, 8, 15)
+
+
+class RetryTransport(httpx.HTTPTransport):
+    """Retries what the Prefect server marks as retryable, with backoff, as Prefect's own client does."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for delay in RETRY_DELAYS_S:
+            response = super().handle_request(request)
+            if response.status_code not in RETRY_STATUS:
+                return response
+            response.read()
+            response.close()
+            time.sleep(delay)
+        return super().handle_request(request)
 
 
 @dataclass
@@ -49,7 +65,7 @@ class Stack:
     deployment: dict = field(default_factory=dict)
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.api, timeout=30)
+        return httpx.Client(base_url=self.api, timeout=30, transport=RetryTransport())
 
     def log_tail(self, name: str, n: int = 4000) -> str:
         path = self.logs.get(name)
@@ -183,7 +199,8 @@ def prefect_stack(tmp_path_factory):
     try:
         server = stack.start("server", [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
                                         "--port", str(port)],
-                             {**env, "PREFECT_UI_ENABLED": "true", "PREFECT_UI_API_URL": api})
+                             {**env, "PREFECT_UI_ENABLED": "true", "PREFECT_UI_API_URL": api,
+                              "PREFECT_SERVER_DATABASE_TIMEOUT": "60"})
         try:
             wait_for(lambda: healthy(api, server), SERVER_START_S, "the prefect server's /api/health")
         except AssertionError as exc:
