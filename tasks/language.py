@@ -52,9 +52,11 @@ ALPHABET_MIN_PROB = 1e-4  # a letter belongs to a language's alphabet above this
 CONFIDENCE_TEMPERATURE = 8.0  # nats: naive Bayes is over-sure; this calibrates it on short texts
 SCRIPT_CONFIDENCE = 0.99  # when the script alone names the language
 UND = ("und", 0.0)
+WORD_CACHE_SIZE = 200_000  # words whose n-gram evidence is kept per process
 _ALIASES = {"nb": "no", "nn": "no"}  # langdetect's Norwegian profile covers both written forms
 
 _seeded = False
+_WORD_GRAMS: dict[str, tuple[int, int]] = {}
 
 
 def seed_langdetect() -> None:
@@ -227,16 +229,33 @@ def _script_of(text: str, m: _Model) -> tuple[_Script | None, bool]:
 
 
 def _ngram_scores(words: list[str], m: _Model) -> tuple[list[float], int]:
-    """Naive-Bayes nats of every profile column for the 1-3-grams of these normalised words."""
-    padded = " %s " % " ".join(words)
+    """Naive-Bayes nats of every profile column for the 1-3-grams of these normalised words.
+
+    langdetect's n-grams never span two words (its profiles hold no gram with an inner space), so
+    the sum is taken word by word, each word's packed evidence computed once per process."""
+    cache = _WORD_GRAMS
+    total = known = 0
+    for w in words:
+        hit = cache.get(w)
+        if hit is None:
+            if len(cache) >= WORD_CACHE_SIZE:
+                cache.clear()
+            hit = cache[w] = _word_grams(w, m)
+        total += hit[0]
+        known += hit[1]
+    mask = (1 << FIELD_BITS) - 1
+    return [((total >> (FIELD_BITS * col)) & mask) / SCALE for col in range(len(m.codes))], known
+
+
+def _word_grams(word: str, m: _Model) -> tuple[int, int]:
+    """The packed n-gram evidence of one word, as langdetect pads it with spaces, and its known grams."""
+    padded = f" {word} "
     size = len(padded)
-    grams = list(padded)
+    grams = list(word)
     grams += [padded[i:i + 2] for i in range(size - 1)]
     grams += [padded[i:i + 3] for i in range(size - 2)]
     known = [v for v in map(m.packed.get, grams) if v]
-    total = sum(known)
-    mask = (1 << FIELD_BITS) - 1
-    return [((total >> (FIELD_BITS * col)) & mask) / SCALE for col in range(len(m.codes))], len(known)
+    return sum(known), len(known)
 
 
 def _normalised_words(text: str, m: _Model, limit: int) -> list[str]:
