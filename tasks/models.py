@@ -110,16 +110,16 @@ def data_tests(sql_dir: Path = SQL_DIR) -> list[tuple[str, str]]:
 
 
 def load_landing(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike) -> dict[str, int]:
-    """Tables landing.<name> from the committed Parquet of every run (with _run_id)."""
+    """Views landing.<name> over the committed Parquet of every run (with _run_id); row counts."""
     run_sql(con, "create schema if not exists landing")
     counts = {}
     for name, schema in TABLES.items():
         files = land.committed_parts(lake, name)
         if files:
             run_sql(con,
-                f"create table landing.{name} as select * exclude (filename), "
+                f"create view landing.{name} as select * exclude (filename), "
                 "regexp_extract(filename, 'run-([^/\\\\]+)[/\\\\]part-', 1) as _run_id "
-                "from read_parquet(?, filename = true, union_by_name = true)", [files])
+                f"from read_parquet({_sql_list(files)}, filename = true, union_by_name = true)")
         else:
             empty = schema.append(pa.field("_run_id", pa.string())).empty_table()
             con.register("_empty", empty)
@@ -127,6 +127,11 @@ def load_landing(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike) -> dic
             con.unregister("_empty")
         counts[name] = run_sql(con, f"select count(*) from landing.{name}")[0][0]
     return counts
+
+
+def _sql_list(paths: list[str]) -> str:
+    """A SQL list literal of file paths (views cannot take bound parameters)."""
+    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
 
 
 def load_seeds(con: duckdb.DuckDBPyConnection, seeds_dir: Path = SEEDS_DIR) -> list[str]:
