@@ -25,6 +25,7 @@ _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CONTROL_OK = set("\t\n\r\f\v")
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b == 0 or chr(b) in _CONTROL_OK)
 LIVE_STATUSES = ("loaded", "unchanged", "duplicate")
 PREFERRED_SINGLE_BYTE = ("cp1252", "latin_1", "iso8859_15")
 
@@ -220,7 +221,7 @@ def _looks_binary(data: bytes) -> bool:
         return False
     if sample.count(0) > len(sample) // 100 + 1:
         return True
-    controls = sum(1 for b in sample if b < 32 and chr(b) not in _CONTROL_OK and b != 0)
+    controls = len(sample.translate(None, _NOT_CONTROL))
     return controls > len(sample) // 20 + 1
 
 
