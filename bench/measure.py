@@ -28,6 +28,7 @@ class Measurement:
     sampled_cpu_seconds: float  # sum over every process seen of its last sampled CPU time (cross-check)
     peak_processes: int
     peak_rss_by_role_mib: dict  # role (main, worker, prefect-server, helper) -> largest RSS of one such process
+    cpu_by_role_seconds: dict  # role -> CPU seconds summed over its processes (last sample of each)
     samples: int
     timeline: list[tuple[float, float, int]] = field(default_factory=list)  # (t, tree RSS MiB, processes)
     stdout: str = ""
@@ -35,7 +36,9 @@ class Measurement:
 
     @property
     def cpu_seconds(self) -> float:
-        return self.cpu_user_seconds + self.cpu_system_seconds
+        """rusage misses children nobody waited for (the pool's fork server and its workers): the
+        sampled sum stands in when it is larger."""
+        return max(self.cpu_user_seconds + self.cpu_system_seconds, self.sampled_cpu_seconds)
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -94,6 +97,13 @@ class TreeSampler(threading.Thread):
             except psutil.Error:
                 continue
         return sum(rss), max(rss, default=0), len(rss)
+
+    def cpu_by_role(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for pid, cpu in self.cpu.items():
+            role = self.roles.get(pid, "other")
+            out[role] = round(out.get(role, 0.0) + cpu, 2)
+        return dict(sorted(out.items()))
 
     def _proc(self, pid: int, proc: psutil.Process | None = None) -> psutil.Process:
         # keep Process objects so a reused pid is never confused with the one we saw
@@ -155,7 +165,8 @@ def run_measured(cmd: list[str], log_path: str | None = None, env: dict | None =
         max_rss_rusage_mib=round(usage.ru_maxrss / 1024, 1),
         sampled_cpu_seconds=round(sum(sampler.cpu.values()), 3),
         peak_processes=sampler.peak_processes,
-        peak_rss_by_role_mib={k: round(v / MIB, 1) for k, v in sorted(sampler.peak_by_role.items())}, samples=sampler.samples, timeline=sampler.timeline,
+        peak_rss_by_role_mib={k: round(v / MIB, 1) for k, v in sorted(sampler.peak_by_role.items())},
+        cpu_by_role_seconds=sampler.cpu_by_role(), samples=sampler.samples, timeline=sampler.timeline,
         stdout=b"".join(chunks).decode("utf-8", "replace"),
         stderr_tail=_tail(log_path) if log_path else "",
     )

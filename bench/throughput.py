@@ -240,6 +240,10 @@ def print_report(res: dict) -> None:
         print("largest RSS per process role: " + "; ".join(
             f"{name}: " + ", ".join(f"{k} {v:.0f}Mi" for k, v in r.get("peak_rss_by_role_mib", {}).items())
             for name, r in rows))
+    if any(r.get("cpu_by_role_seconds") for _, r in rows):
+        print("CPU seconds per process role: " + "; ".join(
+            f"{name}: " + ", ".join(f"{k} {v:.1f}" for k, v in r.get("cpu_by_role_seconds", {}).items())
+            for name, r in rows))
     print(f"CPU-bound ceiling (docs / (CPU s / {env['cpus']} cpus), what an idle machine could give at most): "
           + "; ".join(f"{name} {r['derived']['documents'] / max(r['cpu_seconds'] / env['cpus'], 1e-9):.0f} docs/s"
                       for name, r in rows if name != "newslake re-run"))

@@ -61,6 +61,7 @@ def cmd_run(a: argparse.Namespace) -> int:
     if not os.environ.get("PREFECT_API_URL"):
         from flows.server import TemporaryServer
         server = TemporaryServer()  # starts now; overlaps with the imports below
+    _start_workers_early(a)
     try:
         from prefect.settings import PREFECT_API_URL, temporary_settings
         from flows import summary
@@ -83,6 +84,15 @@ def cmd_run(a: argparse.Namespace) -> int:
             server.stop()
     print(json.dumps(result, indent=2, default=str) if a.json else summary.format_summary(result))
     return 0
+
+
+def _start_workers_early(a: argparse.Namespace) -> None:
+    """Start the worker pool's fork server now when the run will use it: it warms up meanwhile."""
+    from flows import runners
+    from tasks.config import Settings
+    settings = Settings(paths=tuple(a.paths), runner=a.runner, **({"workers": a.workers} if a.workers else {}))
+    if runners.needs_pool(settings):
+        runners.start_fork_server()
 
 
 def _drain_prefect_workers(timeout_s: float = 15.0) -> None:

@@ -146,7 +146,9 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
                 advance(n_inputs)
 
             pending = None  # the previous batch: its chunks run in the pool while the next one is read
-            for batch_no, batch in enumerate(_batched(entries, settings.batch_files), 1):
+            # a first batch of one chunk per worker gets the pool going while the next batch is read
+            first = min(settings.batch_files, settings.chunk_size * settings.workers)
+            for batch_no, batch in enumerate(_batched(entries, settings.batch_files, first), 1):
                 # quote(): large arguments are not walked by Prefect (that costs more than the work)
                 got = ingest_batch(batch_no, quote(batch), quote(led), quote(manifest_meta),
                                    quote(manifest_reasons), run_id, settings.max_file_bytes)
@@ -167,7 +169,9 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
     return result
 
 
-def _batched(items: list, n: int):
+def _batched(items: list, n: int, first: int | None = None):
     it = iter(items)
-    while batch := list(islice(it, n)):
+    size = first or n
+    while batch := list(islice(it, size)):
         yield batch
+        size = n

@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import contextlib
+import glob
+import itertools
 import multiprocessing
+import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 from tasks.config import Settings
 from tasks.language import seed_langdetect
+
+
+WARM_MODULE = "tasks.warm"
 
 
 class InlineExecutor(Executor):
@@ -47,7 +53,36 @@ def chunk_executor(settings: Settings):
             yield ex
     else:
         # workers fork from a server that imported the stages and built their caches once
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["tasks.warm"])
+        ctx = start_fork_server()
         with ProcessPoolExecutor(settings.workers, mp_context=ctx, initializer=seed_langdetect) as ex:
             yield ex
+
+
+def start_fork_server() -> multiprocessing.context.BaseContext:
+    """Start the process pool's fork server (it imports the stages and warms their caches) without
+    waiting for it, so its start-up overlaps with the caller's; a no-op when it already runs."""
+    from multiprocessing import forkserver
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([WARM_MODULE])
+    forkserver.ensure_running()
+    return ctx
+
+
+def needs_pool(settings: Settings) -> bool:
+    """Whether a run over these inputs will likely use the process pool (more than one chunk)."""
+    if settings.runner != "process" or settings.workers <= 1:
+        return False
+    return _count_files(settings.input_paths, settings.chunk_size + 1) > settings.chunk_size
+
+
+def _count_files(paths: tuple[str, ...], stop: int) -> int:
+    """Files under the paths (files, directories, globs), counting no further than `stop`."""
+    def files():
+        for p in paths:
+            for hit in ([p] if os.path.exists(p) else sorted(glob.glob(p, recursive=True))):
+                if os.path.isdir(hit):
+                    for _root, _dirs, names in os.walk(hit):
+                        yield from names
+                else:
+                    yield hit
+    return sum(1 for _ in itertools.islice(files(), stop))

@@ -29,7 +29,8 @@ def extract_document(doc: Document) -> Extraction:
 
     exprs = D.find_dates(text, words)
     sent_of = _sentence_index(sentences, [x.start for x in exprs])
-    future = [D.is_future(text[sentences[i][0]:sentences[i][1]]) if sentences else False for i in sent_of]
+    tense = {i: D.is_future(text[sentences[i][0]:sentences[i][1]]) for i in set(sent_of)} if sentences else {}
+    future = [tense.get(i, False) for i in sent_of]
     published, origin = doc.published_at, doc.published_at_origin
     if published is None:
         extra = getattr(doc, "aux_text", "") or ""  # dropped caption lines, when the pipeline passes them

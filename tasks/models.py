@@ -187,6 +187,7 @@ def build_database(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR
         stale.unlink(missing_ok=True)
     con = duckdb.connect(config=duckdb_config(lake))
     try:
+        run_sql(con, "set enable_progress_bar = false")
         run_sql(con, "attach ? as lake (storage_version '" + STORAGE_VERSION + "')", [str(tmp)])
         run_sql(con, "use lake")
         load_landing(con, lake)
