@@ -59,6 +59,9 @@ def cmd_run(a: argparse.Namespace) -> int:
     quiet_prefect()
     server = None
     if not os.environ.get("PREFECT_API_URL"):
+        done = _run_if_unchanged(a)
+        if done is not None:
+            return done
         from flows.server import TemporaryServer
         server = TemporaryServer()  # starts now; overlaps with the imports below
     _start_workers_early(a)
@@ -82,6 +85,23 @@ def cmd_run(a: argparse.Namespace) -> int:
         if server:
             _drain_prefect_workers()
             server.stop()
+    print(json.dumps(result, indent=2, default=str) if a.json else summary.format_summary(result))
+    return 0
+
+
+def _run_if_unchanged(a: argparse.Namespace) -> int | None:
+    """Exit status of a run that found every input unchanged (no Prefect server needed), else None."""
+    from flows.unchanged import run_if_unchanged
+    from tasks.config import Settings
+    from tasks.lock import LakeBusy
+    try:
+        result = run_if_unchanged(Settings(paths=tuple(a.paths), lake=a.lake))
+    except LakeBusy as exc:
+        print(f"newslake: {exc}", file=sys.stderr)
+        return 3
+    if result is None:
+        return None
+    from flows import summary
     print(json.dumps(result, indent=2, default=str) if a.json else summary.format_summary(result))
     return 0
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import time
 from collections import Counter
 from concurrent.futures import Executor, Future
@@ -16,13 +15,9 @@ from flows import runners, summary
 from tasks import ingest, land, models, pipeline
 from tasks.config import Settings
 from tasks.faults import checkpoint
+from tasks.land import new_run_id
 from tasks.lock import lake_lock
 from tasks.records import LedgerRow
-
-
-def new_run_id() -> str:
-    """Sortable, unique run id: UTC time plus a random suffix."""
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
 
 
 @task(name="discover", task_run_name="discover", cache_policy=NO_CACHE)
@@ -36,14 +31,7 @@ def discover_inputs(paths: tuple[str, ...]) -> list[ingest.InputEntry]:
 @task(name="read-ledger", task_run_name="read ledger", cache_policy=NO_CACHE)
 def read_ledger(lake: str) -> ingest.Ledger:
     """What earlier runs of this lake recorded, to skip unchanged inputs."""
-    led = ingest.Ledger()
-    table = land.read_table(lake, "files", ["path", "content_sha256", "doc_id", "status", "run_id"])
-    for path, sha, doc_id, status, _run in sorted(zip(*(table[c].to_pylist() for c in table.column_names)),
-                                                   key=lambda r: r[4] or ""):
-        led.latest[path] = (sha, doc_id, status)
-        if status == "loaded" and doc_id:
-            led.loaded_docs.setdefault(doc_id, path)
-    led.stat_cache = land.read_stat_cache(lake)
+    led = land.load_ledger(lake)
     get_run_logger().info("ledger: %d paths known from earlier runs", len(led.latest))
     return led
 

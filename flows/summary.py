@@ -102,6 +102,8 @@ def format_summary(s: dict) -> str:
     ]
     for c in s["conflicting_events"][:3]:
         out.append(f"    {c[1]} {c[2]} / {c[3]} @ {c[4]}: {c[5]} sources, dates {c[6]}")
+    if s.get("flow_run"):
+        out.append(f"  flow run        {s['flow_run']}")
     return "\n".join(out)
 
 

@@ -8,8 +8,10 @@ and a re-run picks up after the last committed batch.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
+import secrets
 import shutil
 from pathlib import Path
 
@@ -17,10 +19,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tasks.faults import checkpoint
+from tasks.ingest import Ledger
 from tasks.schema import TABLES
 
 LEDGER = "files"
 _PART = re.compile(r"part-(\d+)-(\d+)\.parquet$")
+
+
+def new_run_id() -> str:
+    """Sortable, unique run id: UTC time plus a random suffix."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
 
 
 def parquet_dir(lake: str | os.PathLike) -> Path:
@@ -126,6 +134,19 @@ def read_run_ledger(lake: str | os.PathLike, run_id: str) -> pa.Table:
 STAT_CACHE = Path(".cache") / "stat.parquet"
 _STAT_SCHEMA = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()),
                           ("sha256", pa.string())])
+
+
+def load_ledger(lake: str | os.PathLike) -> Ledger:
+    """What earlier runs of this lake recorded (latest row per path, loaded documents, stat cache)."""
+    led = Ledger()
+    table = read_table(lake, LEDGER, ["path", "content_sha256", "doc_id", "status", "run_id"])
+    for path, sha, doc_id, status, _run in sorted(zip(*(table[c].to_pylist() for c in table.column_names)),
+                                                   key=lambda r: r[4] or ""):
+        led.latest[path] = (sha, doc_id, status)
+        if status == "loaded" and doc_id:
+            led.loaded_docs.setdefault(doc_id, path)
+    led.stat_cache = read_stat_cache(lake)
+    return led
 
 
 def read_stat_cache(lake: str | os.PathLike) -> dict[str, tuple[int, int, str]]:
