@@ -4,9 +4,12 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import importlib
 import json
 import os
 import sys
+
+from flows import runners
 
 QUIET_PREFECT = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -16,6 +19,11 @@ QUIET_PREFECT = {
     "PREFECT_UI_ENABLED": "false",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }
+
+# modules Prefect imports lazily during a flow run (its engines, parameter serialisation with FastAPI's
+# encoder, the task-visualisation tracker, artifacts)
+FLOW_RUN_IMPORTS = ("prefect.flow_engine", "prefect.task_engine", "prefect.utilities.visualization",
+                    "prefect.artifacts", "fastapi.encoders")
 
 
 def quiet_prefect() -> None:
@@ -64,12 +72,14 @@ def cmd_run(a: argparse.Namespace) -> int:
             return done
         from flows.server import TemporaryServer
         server = TemporaryServer()  # starts now; overlaps with the imports below
-    _start_workers_early(a)
+    warm_here = _start_workers_early(a)
     try:
         from prefect.settings import PREFECT_API_URL, temporary_settings
         from flows import summary
         from flows.newslake import newslake_flow
         from tasks.lock import LakeBusy
+        for module in FLOW_RUN_IMPORTS + (runners.WARM_MODULE,) * warm_here:
+            importlib.import_module(module)  # what the run would import on its way; now, while the server boots
         api_url = server.wait_ready() if server else os.environ["PREFECT_API_URL"]
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
             try:
@@ -106,13 +116,15 @@ def _run_if_unchanged(a: argparse.Namespace) -> int | None:
     return 0
 
 
-def _start_workers_early(a: argparse.Namespace) -> None:
-    """Start the worker pool's fork server now when the run will use it: it warms up meanwhile."""
-    from flows import runners
+def _start_workers_early(a: argparse.Namespace) -> bool:
+    """Start the worker pool's fork server now when the run will use it (it warms up meanwhile);
+    True when the stages will run in this process instead, so their caches are worth warming here."""
     from tasks.config import Settings
     settings = Settings(paths=tuple(a.paths), runner=a.runner, **({"workers": a.workers} if a.workers else {}))
     if runners.needs_pool(settings):
         runners.start_fork_server()
+        return False
+    return settings.runner in ("process", "thread")
 
 
 def _drain_prefect_workers(timeout_s: float = 15.0) -> None:
