@@ -37,6 +37,7 @@ MINOR_SHARE = 0.2  # ... and this small beside it is a teaser, bio or stray box
 
 _BULLET = re.compile(r"^\s*(?:[*+•·◦▪►]|o(?=\s))(?:\s+|$)")
 _WORD = re.compile(r"\w+")
+STOPLIST_BITS = 10  # a stoplist's count of the (at most 200) sampled words fits in 10 bits
 _EDGE = " \t\u00a0*+•·◦▪►-–—|:;>»«›‹.,…!?¡¿\"'“”‘’()[]{}"
 _SENTENCE_END = tuple(".!?…\"”»’'")
 _SPACES = re.compile(r"\s+")
@@ -136,24 +137,26 @@ def _sections() -> frozenset[str]:
 
 @functools.cache
 def _stoplist_index() -> tuple[dict, tuple]:
-    """word -> tuple of stoplist ids, and the stoplists themselves (justext, loaded once)."""
+    """word -> its stoplists as one integer (a count field per stoplist, STOPLIST_BITS apart), and the
+    stoplists themselves (justext, loaded once)."""
     import justext
     names = sorted(justext.get_stoplists())
     lists = tuple(frozenset(justext.get_stoplist(n)) for n in names)
-    index: dict[str, list[int]] = {}
+    index: dict[str, int] = {}
     for i, words in enumerate(lists):
         for w in words:
-            index.setdefault(w, []).append(i)
-    return {w: tuple(v) for w, v in index.items()}, lists
+            index[w] = index.get(w, 0) + (1 << (STOPLIST_BITS * i))
+    return index, lists
 
 
 def pick_stoplist(words: list[str], sample: int = 200) -> frozenset[str]:
     """The justext stoplist covering most of these (lower-case) words; empty when none fits."""
     index, lists = _stoplist_index()
-    counts = [0] * len(lists)
+    total = 0
     for w, n in Counter(words[:sample]).items():
-        for i in index.get(w, ()):
-            counts[i] += n
+        total += index.get(w, 0) * n
+    mask = (1 << STOPLIST_BITS) - 1
+    counts = [(total >> (STOPLIST_BITS * i)) & mask for i in range(len(lists))]
     best = max(range(len(lists)), key=counts.__getitem__)
     return lists[best] if counts[best] >= 0.15 * min(len(words), sample) and counts[best] else frozenset()
 

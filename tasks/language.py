@@ -19,6 +19,7 @@ import json
 import math
 import os
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
 
@@ -403,10 +404,11 @@ def _suspect(text: str, own: str, m: _Model) -> str | None:
     """Why a line may not be in its document's language (cheap tests only): 'letters' foreign to
     that language's alphabet, 'words' (many stopwords of other languages, not of it), or None."""
     alphabet, open_scripts = m.alphabets[own], m.open_scripts[own]
-    odd = set(text).difference(alphabet)
-    if odd and any(c.isalpha() and c.translate(m.normaliser) not in alphabet
-                   and c.translate(m.script_table) not in open_scripts for c in odd):
-        return "letters"
+    if not (text.isascii() and _ascii_native(own, alphabet)):
+        odd = set(text).difference(alphabet)
+        if odd and any(c.isalpha() and c.translate(m.normaliser) not in alphabet
+                       and c.translate(m.script_table) not in open_scripts for c in odd):
+            return "letters"
     stop = m.stopwords.get
     words = _tokens(text.lower())
     mine = theirs = 0
@@ -420,6 +422,12 @@ def _suspect(text: str, own: str, m: _Model) -> str | None:
     if theirs >= 2 and 2 * theirs >= mine and theirs * SUSPECT_ONE_IN >= len(words):
         return "words"
     return None
+
+
+@functools.cache
+def _ascii_native(lang: str, alphabet: frozenset[str]) -> bool:
+    """Every ASCII letter belongs to the language's alphabet (then an ASCII line has no foreign letter)."""
+    return frozenset(string.ascii_letters) <= alphabet
 
 
 def _speaks(text: str, lang: str, own: str, m: _Model) -> bool:
