@@ -54,8 +54,11 @@ def chunk_executor(settings: Settings):
     else:
         # workers fork from a server that imported the stages and built their caches once
         ctx = start_fork_server()
-        with ProcessPoolExecutor(settings.workers, mp_context=ctx, initializer=seed_langdetect) as ex:
-            yield ex
+        try:
+            with ProcessPoolExecutor(settings.workers, mp_context=ctx, initializer=seed_langdetect) as ex:
+                yield ex
+        finally:
+            stop_fork_server()
 
 
 def start_fork_server() -> multiprocessing.context.BaseContext:
@@ -66,6 +69,15 @@ def start_fork_server() -> multiprocessing.context.BaseContext:
     ctx.set_forkserver_preload([WARM_MODULE])
     forkserver.ensure_running()
     return ctx
+
+
+def stop_fork_server() -> None:
+    """Stop the fork server once its pool is done, so its warmed caches do not sit in memory through the
+    model build (multiprocessing has no public call for this; its own tests use ForkServer._stop)."""
+    from multiprocessing import forkserver
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        stop()
 
 
 def needs_pool(settings: Settings) -> bool:
