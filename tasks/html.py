@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from dataclasses import dataclass
 from html import unescape
 
@@ -42,9 +43,11 @@ class Block:
 
 
 def parse(html: str):
-    """The page parsed once with BeautifulSoup + lxml."""
-    from bs4 import BeautifulSoup
-    return BeautifulSoup(html, "lxml")
+    """The page parsed once with BeautifulSoup + lxml (XML-looking pages too: news sites serve XHTML)."""
+    from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(html, "lxml")
 
 
 def _junk_kind(el) -> tuple[str, str] | None:

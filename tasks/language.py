@@ -32,6 +32,7 @@ SCALE = 1000  # n-gram nats are summed as integers in thousandths (exact, so ord
 FIELD_BITS = 32  # each language's sum occupies this many bits of one packed integer
 STOP_WEIGHT = 12.0  # nats per stopword of a language found in the text
 STOP_SHARED = 4  # a stopword of more languages than this counts for less, in proportion
+STOP_DECISIVE = 400.0  # nats: a stopword lead this wide settles the language without n-grams
 WORD_MARGIN = 25.0  # word frequencies are consulted when the two best are closer than this (nats)
 WORD_WEIGHT = 4.0  # nats per decade of a word's frequency in a language's word list
 WORD_FLOOR = 8  # decades: a listed word scores WORD_WEIGHT * (log10(frequency) + WORD_FLOOR)
@@ -282,20 +283,26 @@ def _scores(text: str, m: _Model, priors: dict[str, float],
         return {script.languages[0]: 0.0}, len(words)
     if len(script.columns) == 1:
         return {m.codes[script.columns[0]]: 0.0}, len(words)
-    score, n = _ngram_scores(_normalised_words(text, m, ngram_chars), m)
-    best: dict[str, float] = {}
-    for col in script.columns:
-        code = m.codes[col]
-        if score[col] > best.get(code, -math.inf):
-            best[code] = score[col]
+    stop: dict[str, float] = dict.fromkeys((m.codes[col] for col in script.columns), 0.0)
+    n = 0
     for w in words:
         langs = m.stopwords.get(w)
         if langs:
             n += 1
             nats = STOP_WEIGHT * min(1.0, STOP_SHARED / len(langs))
             for lang in langs:
-                if lang in best:
-                    best[lang] += nats
+                if lang in stop:
+                    stop[lang] += nats
+    best: dict[str, float] = {}
+    if len(stop) < 2 or _margin(stop) < STOP_DECISIVE:  # else n-grams could not overturn the verdict
+        score, grams = _ngram_scores(_normalised_words(text, m, ngram_chars), m)
+        n += grams
+        for col in script.columns:
+            code = m.codes[col]
+            if score[col] > best.get(code, -math.inf):
+                best[code] = score[col]
+    for lang, nats in stop.items():
+        best[lang] = best.get(lang, 0.0) + nats
     for lang, nats in priors.items():
         if lang in best:
             best[lang] += nats
