@@ -13,25 +13,22 @@ doc_numbers as (
 -- terms carried by many documents (over 1 %, at least 30, at most 200) add little and would
 -- make the pairing quadratic; pairs are only formed through the remaining terms
 rare_terms as (
-    select d.doc_no, t.term, t.weight, d.published_at
+    select d.doc_no, t.term, t.weight
     from intermediate.doc_terms as t
     join doc_numbers as d using (doc_id)
     cross join corpus as c
     where t.df <= greatest(30, least(200, c.n_docs / 100))
 ),
 
+-- below 0.16 no pair qualifies whatever its dates
 similarities as (
     select a.doc_no as no_a, b.doc_no as no_b, sum(a.weight * b.weight) as similarity
     from rare_terms as a
     join rare_terms as b
         on a.term = b.term
         and a.doc_no < b.doc_no
-        and (
-            a.published_at is null
-            or b.published_at is null
-            or abs(date_diff('day', a.published_at, b.published_at)) <= 30
-        )
     group by all
+    having sum(a.weight * b.weight) >= 0.16
 )
 
 -- without both publication dates nothing bounds a story in time: ask for a closer match
@@ -39,4 +36,9 @@ select a.doc_id as doc_a, b.doc_id as doc_b, s.similarity
 from similarities as s
 join doc_numbers as a on a.doc_no = s.no_a
 join doc_numbers as b on b.doc_no = s.no_b
-where s.similarity >= case when a.published_at is null or b.published_at is null then 0.3 else 0.16 end
+where (
+        a.published_at is null
+        or b.published_at is null
+        or abs(date_diff('day', a.published_at, b.published_at)) <= 30
+    )
+    and s.similarity >= case when a.published_at is null or b.published_at is null then 0.3 else 0.16 end
