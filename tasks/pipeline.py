@@ -64,7 +64,8 @@ def process_chunk(raws: list[RawDoc], run_id: str, default_published: dt.date | 
     t0 = time.perf_counter()
     boilerplate = clean.learn_boilerplate(raws)
     timings["boilerplate"] += time.perf_counter() - t0
-    docs, lines, ents, cands = [], [], [], []
+    docs, ents, cands = [], [], []
+    lines: dict[str, list] = {name: [] for name in LINES.names}
     langs: dict[str, int] = defaultdict(int)
     failures = []
     for raw in raws:
@@ -77,19 +78,24 @@ def process_chunk(raws: list[RawDoc], run_id: str, default_published: dt.date | 
             continue
         langs[doc.language] += 1
         docs.append(doc)
-        lines.extend({"doc_id": doc.doc_id, "line_no": ln.line_no, "text": ln.text, "kind": ln.kind,
-                      "kept": ln.kept, "reason": ln.reason, "language": ln.language} for ln in doc_lines)
+        _add_lines(lines, doc.doc_id, doc_lines)
         ents.extend({**e, "doc_id": doc.doc_id} for e in ext.entities)
         cands.extend({**c, "doc_id": doc.doc_id} for c in ext.candidates)
     t0 = time.perf_counter()
     tables = {
         "documents": _table([_doc_row(d) for d in docs], DOCUMENTS),
-        "lines": _table(lines, LINES),
+        "lines": pa.Table.from_pydict(lines, schema=LINES),
         "entities": _table(ents, ENTITIES),
         "event_candidates": _table(cands, EVENT_CANDIDATES),
     }
     timings["arrow"] += time.perf_counter() - t0
     return ChunkResult(tables, dict(timings), dict(langs), failures)
+
+
+def _add_lines(cols: dict[str, list], doc_id: str, lines: list) -> None:
+    """Append a document's lines to the columns of the lines table (no row dicts: lines are many)."""
+    for name, col in cols.items():
+        col.extend([doc_id] * len(lines) if name == "doc_id" else [getattr(ln, name) for ln in lines])
 
 
 def _doc_row(d: Document) -> dict:
