@@ -21,6 +21,7 @@ import os
 import re
 import string
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from tasks.config import seed_rows
@@ -416,19 +417,18 @@ def _suspect(text: str, own: str, m: _Model) -> str | None:
         if odd and any(c.isalpha() and c.translate(m.normaliser) not in alphabet
                        and c.translate(m.script_table) not in open_scripts for c in odd):
             return "letters"
-    stop = m.stopwords.get
     words = _tokens(text.lower())
-    mine = theirs = 0
-    for w in words:
-        langs = stop(w)
-        if langs:
-            if own in langs:
-                mine += 1
-            else:
-                theirs += 1
+    sides = Counter(map(_stopword_sides(own).get, words))  # True: own stopword, False: another's only
+    mine, theirs = sides[True], sides[False]
     if theirs >= 2 and 2 * theirs >= mine and theirs * SUSPECT_ONE_IN >= len(words):
         return "words"
     return None
+
+
+@functools.cache
+def _stopword_sides(own: str) -> dict[str, bool]:
+    """Every stopword: True when it is one of `own`'s, False when only other languages have it."""
+    return {w: own in langs for w, langs in _model().stopwords.items()}
 
 
 @functools.cache
