@@ -214,7 +214,7 @@ def _features(units: list[Unit], stoplist: frozenset[str]) -> None:
         words = _WORD.findall(u.text.lower())
         u.words = len(words)
         if stoplist:
-            u.stop = sum(1 for w in words if w in stoplist) / len(words) if words else 0.0
+            u.stop = sum(map(stoplist.__contains__, words)) / len(words) if words else 0.0
         else:  # no stoplist for this language: sentences count as prose
             u.stop = 0.35 if u.text.endswith(_SENTENCE_END) else 0.0
 
