@@ -75,7 +75,6 @@ def cmd_run(a: argparse.Namespace) -> int:
     warm_here = _start_workers_early(a)
     try:
         from prefect.settings import PREFECT_API_URL, temporary_settings
-        from flows import summary
         from flows.newslake import newslake_flow
         from tasks.lock import LakeBusy
         for module in FLOW_RUN_IMPORTS + (runners.WARM_MODULE,) * warm_here:
@@ -95,7 +94,7 @@ def cmd_run(a: argparse.Namespace) -> int:
         if server:
             _drain_prefect_workers()
             server.stop()
-    print(json.dumps(result, indent=2, default=str) if a.json else summary.format_summary(result))
+    _print_result(a, result)
     return 0
 
 
@@ -109,11 +108,18 @@ def _run_if_unchanged(a: argparse.Namespace) -> int | None:
     except LakeBusy as exc:
         print(f"newslake: {exc}", file=sys.stderr)
         return 3
+    except Exception:  # whatever stopped the check (say an unreadable ledger), the flow meets and reports it
+        return None
     if result is None:
         return None
+    _print_result(a, result)
+    return 0
+
+
+def _print_result(a: argparse.Namespace, result: dict) -> None:
+    """The run summary on stdout: the one-screen text, or JSON with --json."""
     from flows import summary
     print(json.dumps(result, indent=2, default=str) if a.json else summary.format_summary(result))
-    return 0
 
 
 def _start_workers_early(a: argparse.Namespace) -> bool:
