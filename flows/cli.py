@@ -101,10 +101,9 @@ def cmd_run(a: argparse.Namespace) -> int:
 def _run_if_unchanged(a: argparse.Namespace) -> int | None:
     """Exit status of a run that found every input unchanged (no Prefect server needed), else None."""
     from flows.unchanged import run_if_unchanged
-    from tasks.config import Settings
     from tasks.lock import LakeBusy
     try:
-        result = run_if_unchanged(Settings(paths=tuple(a.paths), lake=a.lake))
+        result = run_if_unchanged(_run_settings(a))
     except LakeBusy as exc:
         print(f"newslake: {exc}", file=sys.stderr)
         return 3
@@ -122,11 +121,17 @@ def _print_result(a: argparse.Namespace, result: dict) -> None:
     print(json.dumps(result, indent=2, default=str) if a.json else summary.format_summary(result))
 
 
+def _run_settings(a: argparse.Namespace):
+    """The settings `newslake run` gives its flow, for the checks made before the flow starts."""
+    from tasks.config import Settings
+    return Settings(paths=tuple(a.paths), lake=a.lake, runner=a.runner,
+                    **({"workers": a.workers} if a.workers else {}))
+
+
 def _start_workers_early(a: argparse.Namespace) -> bool:
     """Start the worker pool's fork server now when the run will use it (it warms up meanwhile);
     True when the stages will run in this process instead, so their caches are worth warming here."""
-    from tasks.config import Settings
-    settings = Settings(paths=tuple(a.paths), runner=a.runner, **({"workers": a.workers} if a.workers else {}))
+    settings = _run_settings(a)
     if runners.needs_pool(settings):
         runners.start_fork_server()
         return False
