@@ -11,6 +11,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
+from itertools import repeat
 from dataclasses import dataclass
 
 from tasks.config import seed_rows
@@ -60,6 +61,12 @@ class Unit:
     box: int = 0  # HTML: the container element holding the block (0: unknown)
     words: int = 0
     stop: float = 0.0
+    tokens: list[str] | None = None  # lower-case words, split once (stoplist choice and features share them)
+
+    def word_list(self) -> list[str]:
+        if self.tokens is None:
+            self.tokens = _WORD.findall(self.text.lower())
+        return self.tokens
 
 
 def norm(text: str) -> str:
@@ -152,9 +159,7 @@ def _stoplist_index() -> tuple[dict, tuple]:
 def pick_stoplist(words: list[str], sample: int = 200) -> frozenset[str]:
     """The justext stoplist covering most of these (lower-case) words; empty when none fits."""
     index, lists = _stoplist_index()
-    total = 0
-    for w, n in Counter(words[:sample]).items():
-        total += index.get(w, 0) * n
+    total = sum(map(index.get, words[:sample], repeat(0)))
     mask = (1 << STOPLIST_BITS) - 1
     counts = [(total >> (STOPLIST_BITS * i)) & mask for i in range(len(lists))]
     best = max(range(len(lists)), key=counts.__getitem__)
@@ -211,7 +216,7 @@ def _features(units: list[Unit], stoplist: frozenset[str]) -> None:
     for u in units:
         if not u.text:
             continue
-        words = _WORD.findall(u.text.lower())
+        words = u.word_list()
         u.words = len(words)
         if stoplist:
             u.stop = sum(map(stoplist.__contains__, words)) / len(words) if words else 0.0
@@ -700,12 +705,12 @@ def _doc_stoplist(units: list[Unit]) -> frozenset[str]:
     words: list[str] = []
     for u in units:
         if len(u.text) > 60:
-            words.extend(_WORD.findall(u.text.lower()))
+            words.extend(u.word_list())
             if len(words) >= 200:
                 break
     if len(words) < 40:
         for u in units:
-            words.extend(_WORD.findall(u.text.lower()))
+            words.extend(u.word_list())
     return pick_stoplist(words)
 
 

@@ -141,10 +141,13 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def read_bytes(path: str, max_bytes: int) -> bytes:
-    """The file's bytes; BadInput when it is not a readable regular file or too large."""
+def read_bytes(path: str, max_bytes: int, st: os.stat_result | None = None) -> bytes:
+    """The file's bytes; BadInput when it is not a readable regular file or too large.
+
+    `st` is the file's stat when the caller has it. The read asks for the stat's size (plus one
+    byte, to notice growth) rather than for the limit: a read of the limit allocates that much."""
     try:
-        st = os.stat(path)
+        st = st or os.stat(path)
     except OSError as exc:
         raise BadInput(f"unreadable: {exc.strerror or exc}") from exc
     if not stat.S_ISREG(st.st_mode):
@@ -153,9 +156,14 @@ def read_bytes(path: str, max_bytes: int) -> bytes:
         raise BadInput(f"too large: {st.st_size} bytes > limit {max_bytes}")
     try:
         with open(path, "rb") as f:
-            return f.read(max_bytes + 1)
+            data = f.read(st.st_size + 1)
+            if len(data) > st.st_size:  # it grew since the stat: read on, up to the limit
+                data += f.read(max_bytes + 1 - len(data))
     except OSError as exc:
         raise BadInput(f"unreadable: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:
+        raise BadInput(f"too large: more than {max_bytes} bytes (it grew while read)")
+    return data
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
@@ -380,7 +388,7 @@ def ingest_entry(entry: InputEntry, ledger: Ledger, manifest_meta: dict[str, dic
         row(uri, st.st_size, sha, doc_id, "unchanged", "content unchanged since an earlier run (same size and mtime)")
         return out
     try:
-        data = read_bytes(entry.path, max_bytes)
+        data = read_bytes(entry.path, max_bytes, st)
     except BadInput as exc:
         row(uri, _size(entry.path), None, None, "quarantined", str(exc))
         return out

@@ -22,6 +22,7 @@ import re
 import string
 import unicodedata
 from collections import Counter
+from itertools import repeat
 from dataclasses import dataclass
 
 from tasks.config import seed_rows
@@ -210,7 +211,7 @@ _EDGES = "".join(chr(c) for lo, hi in _PUNCTUATION_BLOCKS for c in range(lo, hi)
 
 def _tokens(text: str) -> list[str]:
     """The words of a text, split at spaces and trimmed of punctuation (combining marks kept)."""
-    return [t for t in (w.strip(_EDGES) for w in text.split()) if t]
+    return [*filter(None, map(str.strip, text.split(), repeat(_EDGES)))]
 
 
 def _script_of(text: str, m: _Model) -> tuple[_Script | None, bool]:

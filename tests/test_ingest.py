@@ -167,3 +167,13 @@ def test_html_declared_charset_wins_over_guessing(inbox):
     (inbox / "page.html").write_bytes(page.encode("gb2312"))
     rows, docs = ingest_all([inbox])
     assert rows[0].status == "loaded" and "新华网 国际新闻" in docs[0].text
+
+
+def test_a_file_that_grew_after_its_stat_is_read_whole_or_refused(tmp_path):
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"0123456789")
+    before = os.stat(path)
+    path.write_bytes(b"x" * 100)
+    assert ingest.read_bytes(str(path), 1000, before) == b"x" * 100
+    with pytest.raises(ingest.BadInput, match="too large"):
+        ingest.read_bytes(str(path), 50, before)
