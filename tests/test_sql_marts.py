@@ -191,3 +191,38 @@ def test_vague_records_prefer_the_larger_undated_event_over_a_lone_dated_one(tmp
     ids = dict(con.execute("select record_id, event_id from marts.event_records").fetchall())
     assert ids["d001-0"] == ids["d002-0"] == ids["d003-0"] == ids["d004-1"]  # no place, Russia, Moscow
     assert ids["d000-0"] != ids["d003-0"]
+
+
+def test_doc_links_pair_wire_copies_as_a_brute_force_cosine_does(tmp_path):
+    wire = ("Guterres meets Putin in Moscow", "UN Secretary-General Antonio Guterres met Russian President "
+            "Vladimir Putin in Moscow on Tuesday to discuss humanitarian corridors from Mariupol.")
+    docs = [
+        *({"doc_id": f"copy{i}", "title": wire[0], "body_text": wire[1], "published_at": "2022-04-26"}
+          for i in range(3)),  # one wire story run by three outlets
+        {"doc_id": "rewrite", "title": "Guterres and Putin meet in Moscow", "published_at": "2022-04-27",
+         "body_text": "Antonio Guterres held talks with Vladimir Putin in Moscow about Mariupol corridors."},
+        {"doc_id": "undated", "title": wire[0], "body_text": wire[1], "published_at": None},
+        {"doc_id": "late", "title": wire[0], "body_text": wire[1], "published_at": "2022-07-01"},
+        {"doc_id": "other", "title": "Flooding in Bavaria", "published_at": "2022-04-26",
+         "body_text": "Heavy rain flooded villages across Bavaria, and rivers burst their banks overnight."},
+    ]
+    con, failures = build(tmp_path, docs, [])
+    assert failures == []
+    terms = {}
+    for doc_id, term, weight in con.execute("select doc_id, term, weight from intermediate.doc_terms").fetchall():
+        terms.setdefault(doc_id, {})[term] = weight
+    dates = dict(con.execute("select doc_id, published_at from staging.documents").fetchall())
+    expected = set()
+    for a in sorted(terms):
+        for b in sorted(terms):
+            if a < b:
+                sim = sum(w * terms[b].get(t, 0.0) for t, w in terms[a].items())
+                dated = dates[a] is not None and dates[b] is not None
+                if sim >= (0.16 if dated else 0.3) and (not dated or abs((dates[a] - dates[b]).days) <= 30):
+                    expected.add((a, b, round(sim, 9)))
+    got = {(a, b, round(s, 9)) for a, b, s in con.execute("select * from intermediate.doc_links").fetchall()}
+    assert got == expected
+    pairs = {(a, b) for a, b, _ in got}
+    assert {("copy0", "copy1"), ("copy0", "copy2"), ("copy1", "copy2"), ("copy0", "undated")} <= pairs
+    assert not any("late" in p and ("copy0" in p or "rewrite" in p) for p in pairs)  # 66 days apart
+    assert not any("other" in p for p in pairs)
