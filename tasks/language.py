@@ -21,7 +21,6 @@ import os
 import re
 import string
 import unicodedata
-from collections import Counter
 from itertools import repeat
 from dataclasses import dataclass
 
@@ -112,6 +111,7 @@ class _Model:
     codes: tuple[str, ...]  # profile column -> ISO 639-1 code (zh-cn, zh-tw -> zh)
     packed: dict  # n-gram -> its thousandths of nats for every column, packed FIELD_BITS apart
     stopwords: dict  # lower-case word -> codes of the languages whose stoplist has it
+    stop_packed: dict  # stopword -> its thousandths of nats for every column, packed FIELD_BITS apart
     alphabets: dict  # code -> frozenset of its letters (both cases)
     open_scripts: dict  # code -> script code characters whose every letter is native to it
     scripts: dict  # script code character -> _Script
@@ -149,7 +149,9 @@ def _model() -> _Model:
     alphabets = {lang: frozenset(ch for ch in letters if ch.translate(table_of_scripts) in own_scripts[lang])
                  for lang, letters in alphabets.items()}
     open_scripts = {lang: frozenset(c for c in own_scripts[lang] if scripts[c].open) for lang in alphabets}
-    return _Model(codes, table, _stopwords(), alphabets, open_scripts, scripts, table_of_scripts, _Normaliser())
+    stopwords = _stopwords()
+    return _Model(codes, table, stopwords, _pack_stopwords(stopwords, codes), alphabets, open_scripts, scripts,
+                  table_of_scripts, _Normaliser())
 
 
 def _scripts(codes: tuple[str, ...]) -> tuple[dict, list]:
@@ -174,6 +176,19 @@ def _stopwords() -> dict[str, tuple[str, ...]]:
         for word in justext.get_stoplist(row["stoplist"]):
             index.setdefault(word, []).append(row["language"])
     return {w: tuple(c) for w, c in index.items()}
+
+
+def _pack_stopwords(stopwords: dict[str, tuple[str, ...]], codes: tuple[str, ...]) -> dict[str, int]:
+    """Stopword -> the nats it gives each profile column (STOP_WEIGHT, less when many languages share
+    it), in thousandths packed FIELD_BITS apart like the n-grams: a text's sum is one C-level sum."""
+    columns: dict[str, list[int]] = {}
+    for col, code in enumerate(codes):
+        columns.setdefault(code, []).append(col)
+    packed = {}
+    for word, langs in stopwords.items():
+        nats = round(STOP_WEIGHT * min(1.0, STOP_SHARED / len(langs)) * SCALE)
+        packed[word] = sum(nats << (FIELD_BITS * col) for lang in langs for col in columns.get(lang, ()))
+    return packed
 
 
 @functools.cache
@@ -285,16 +300,10 @@ def _scores(text: str, m: _Model, priors: dict[str, float],
         return {script.languages[0]: 0.0}, len(words)
     if len(script.columns) == 1:
         return {m.codes[script.columns[0]]: 0.0}, len(words)
-    stop: dict[str, float] = dict.fromkeys((m.codes[col] for col in script.columns), 0.0)
-    n = 0
-    for w in words:
-        langs = m.stopwords.get(w)
-        if langs:
-            n += 1
-            nats = STOP_WEIGHT * min(1.0, STOP_SHARED / len(langs))
-            for lang in langs:
-                if lang in stop:
-                    stop[lang] += nats
+    packed = sum(map(m.stop_packed.get, words, repeat(0)))
+    mask = (1 << FIELD_BITS) - 1
+    stop = {m.codes[col]: ((packed >> (FIELD_BITS * col)) & mask) / SCALE for col in script.columns}
+    n = sum(map(m.stopwords.__contains__, words))
     best: dict[str, float] = {}
     if len(stop) < 2 or _margin(stop) < STOP_DECISIVE:  # else n-grams could not overturn the verdict
         score, grams = _ngram_scores(_normalised_words(text, m, ngram_chars), m)
@@ -419,17 +428,22 @@ def _suspect(text: str, own: str, m: _Model) -> str | None:
                        and c.translate(m.script_table) not in open_scripts for c in odd):
             return "letters"
     words = _tokens(text.lower())
-    sides = Counter(map(_stopword_sides(own).get, words))  # True: own stopword, False: another's only
-    mine, theirs = sides[True], sides[False]
+    sides = sum(map(_stopword_sides(own).get, words, repeat(0)))
+    mine, theirs = sides & _SIDE_MASK, sides >> _SIDE_BITS
     if theirs >= 2 and 2 * theirs >= mine and theirs * SUSPECT_ONE_IN >= len(words):
         return "words"
     return None
 
 
+_SIDE_BITS = 32
+_SIDE_MASK = (1 << _SIDE_BITS) - 1
+
+
 @functools.cache
-def _stopword_sides(own: str) -> dict[str, bool]:
-    """Every stopword: True when it is one of `own`'s, False when only other languages have it."""
-    return {w: own in langs for w, langs in _model().stopwords.items()}
+def _stopword_sides(own: str) -> dict[str, int]:
+    """Every stopword: 1 when it is one of `own`'s, 1 << _SIDE_BITS when only other languages have it
+    (a line's sum counts both at once)."""
+    return {w: 1 if own in langs else 1 << _SIDE_BITS for w, langs in _model().stopwords.items()}
 
 
 @functools.cache
