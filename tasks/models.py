@@ -26,7 +26,8 @@ from tasks.schema import TABLES
 DB_NAME = "newslake.duckdb"
 STORAGE_VERSION = "v1.4.0"
 MODEL_SCHEMAS_EXCLUDED = {"tests"}
-SCRATCH_SCHEMAS = ("landing", "intermediate")  # build-time only: dropped before the swap
+SCRATCH_SCHEMAS = ("landing",)  # build-time only (views over the Parquet): dropped before the swap
+SCRATCH_CATALOGS = ("intermediate",)  # build-time only tables, kept in memory: never written to the file
 
 
 class ModelError(RuntimeError):
@@ -150,8 +151,10 @@ def load_seeds(con: duckdb.DuckDBPyConnection, seeds_dir: Path = SEEDS_DIR) -> l
 def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> dict[str, int]:
     """Create every model table in dependency order; returns row counts."""
     counts = {}
+    catalogs = {row[0] for row in run_sql(con, "select database_name from duckdb_databases()")}
     for m in discover_models(con, sql_dir):
-        run_sql(con, f"create schema if not exists {m.schema}")
+        if m.schema not in catalogs:  # an attached scratch catalog takes the schema's place
+            run_sql(con, f"create schema if not exists {m.schema}")
         try:
             run_sql(con, f"create or replace table {m.table} as\n{m.sql}")
         except duckdb.Error as exc:
@@ -190,6 +193,8 @@ def build_database(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR
         run_sql(con, "set enable_progress_bar = false")
         run_sql(con, "attach ? as lake (storage_version '" + STORAGE_VERSION + "')", [str(tmp)])
         run_sql(con, "use lake")
+        for scratch in SCRATCH_CATALOGS:
+            run_sql(con, f"attach ':memory:' as {scratch}")
         load_landing(con, lake)
         load_seeds(con)
         checkpoint("landing-loaded")
@@ -199,6 +204,8 @@ def build_database(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR
             raise ModelError("SQL data tests failed: " + "; ".join(failures))
         for scratch in SCRATCH_SCHEMAS:
             run_sql(con, f"drop schema if exists {scratch} cascade")
+        for scratch in SCRATCH_CATALOGS:
+            run_sql(con, f"detach {scratch}")
         run_sql(con, "checkpoint")
         run_sql(con, "use memory")
         run_sql(con, "detach lake")
