@@ -107,7 +107,7 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
         **({"workers": workers} if workers else {}),
     )
     started = time.perf_counter()
-    with lake_lock(settings.lake, settings.lock_timeout_s):
+    with lake_lock(settings.lake, settings.lock_timeout_s), runners.spare_process(models.__name__):
         run_id = new_run_id()
         land.remove_orphans(settings.lake)
         led = read_ledger(settings.lake)
@@ -134,7 +134,8 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
                 advance(n_inputs)
 
             pending = None  # the previous batch: its chunks run in the pool while the next one is read
-            # a first batch of one chunk per worker gets the pool going while the next batch is read
+            # a first batch of one chunk per worker gets the pool going while the next batch is read;
+            # batches then double up to batch_files, so reading one never keeps the workers waiting
             first = min(settings.batch_files, settings.chunk_size * settings.workers)
             for batch_no, batch in enumerate(_batched(entries, settings.batch_files, first), 1):
                 # quote(): large arguments are not walked by Prefect (that costs more than the work)
@@ -158,8 +159,9 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
 
 
 def _batched(items: list, n: int, first: int | None = None):
+    """Batches of `first` items, then twice as many each time, up to n."""
     it = iter(items)
     size = first or n
     while batch := list(islice(it, size)):
         yield batch
-        size = n
+        size = min(n, size * 2)

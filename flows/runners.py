@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import importlib
 import itertools
 import multiprocessing
 import os
@@ -27,10 +28,32 @@ class InlineExecutor(Executor):
         return fut
 
 
+_spares: dict[str, ProcessPoolExecutor] = {}
+
+
+@contextlib.contextmanager
+def spare_process(module: str):
+    """A fresh process that imports `module` at once, for an in_subprocess call of one of its functions
+    within the block: its start-up (interpreter, imports) overlaps the work before that call. Stopped
+    at the end of the block if unused."""
+    if module not in _spares:
+        ex = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=importlib.import_module, initargs=(module,))
+        ex.submit(int)  # the pool starts its process on the first submit
+        _spares[module] = ex
+    try:
+        yield
+    finally:
+        unused = _spares.pop(module, None)
+        if unused is not None:
+            unused.shutdown(cancel_futures=True)
+
+
 def in_subprocess(fn, *args):
-    """fn(*args) in a fresh process: its memory (DuckDB's buffers) is returned to the OS when it ends."""
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=ctx) as ex:
+    """fn(*args) in a fresh process (a spare one when started for fn's module): its memory (DuckDB's
+    buffers) is returned to the OS when it ends."""
+    ex = _spares.pop(fn.__module__, None) or ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    with ex:
         return ex.submit(fn, *args).result()
 
 
