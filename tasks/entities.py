@@ -156,62 +156,74 @@ def _peel(tokens: list[str]) -> tuple[int, str | None, str | None, str | None, b
 
 def find_mentions(text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
     """Capitalised spans of text classified as PERSON / ORG / PLACE (aliases not yet resolved)."""
-    fw = function_words()
     out: list[Mention] = []
     sid, n_sent = 0, len(sentences)
     for m in SPAN.finditer(text):
-        s, e = m.span()
+        s = m.start()
         while sid + 1 < n_sent and sentences[sid + 1][0] <= s:
             sid += 1
-        toks = m.group(0).split()
         sent_start = sentences[sid][0] if sentences else 0
-        # split at possessives: "Russia’s President Vladimir Putin" -> "Russia", "President Vladimir Putin"
-        pieces, offs = [], []
-        p = s
-        for t in toks:
-            p = text.find(t, p)
-            offs.append(p)
-            p += len(t)
-        start_i = 0
-        for i, t in enumerate(toks):
-            if t.endswith(APOSTROPHES) and len(t) > 2 and i < len(toks) - 1:
-                pieces.append((start_i, i + 1))
-                start_i = i + 1
-        pieces.append((start_i, len(toks)))
-        for a, b in pieces:
-            sub = toks[a:b]
-            so = offs[a]
-            # leading function words ("The", "In") and sentence-initial verbs are not names
-            while sub and sub[0].lower() in fw and not sub[0].isupper() and gz.fold(sub[0]) not in gz.titles():
-                so = offs[a + 1] if a + 1 < len(offs) else so
-                a += 1
-                sub = sub[1:]
-            if not sub:
-                continue
-            eo = offs[a + len(sub) - 1] + len(sub[-1])
-            last = sub[-1]
-            possessive = False
-            if last.endswith(APOSTROPHES) and len(last) > 2:
-                cut = 2 if last.endswith(("'s", "’s")) else 1
-                eo -= cut
-                sub[-1] = last[:-cut]
-                possessive = True
-            if sub[-1].endswith(".") and not re.fullmatch(r"(?:\w\.)+", sub[-1]):
-                sub[-1] = sub[-1].rstrip(".")
-                eo = offs[a + len(sub) - 1] + len(sub[-1])
-            if not sub or not sub[-1]:
-                continue
-            mention = _classify(text, sub, offs[a:a + len(sub)], eo, sid, so == sent_start)
+        for so, eo, sub, offs, possessive in _span_pieces(m.group(0)):
+            mention = _classify(text, sub, [s + o for o in offs], s + eo, sid, s + so == sent_start)
             if mention:
                 mention.possessive = possessive
                 out.append(mention)
     return out
 
 
-def _classify(text: str, tokens: list[str], offs: list[int], e: int, sid: int, initial: bool) -> Mention | None:
+@functools.lru_cache(maxsize=1 << 16)
+def _span_pieces(span: str) -> tuple[tuple[int, int, tuple[str, ...], tuple[int, ...], bool], ...]:
+    """The name candidates in one capitalised span, with offsets relative to it: (start, end, tokens,
+    token starts, possessive). They depend on the span's text alone, so each distinct span is cut once."""
+    fw = function_words()
+    toks = span.split()
+    offs, p = [], 0
+    for t in toks:
+        p = span.find(t, p)
+        offs.append(p)
+        p += len(t)
+    # split at possessives: "Russia’s President Vladimir Putin" -> "Russia", "President Vladimir Putin"
+    pieces, start_i = [], 0
+    for i, t in enumerate(toks):
+        if t.endswith(APOSTROPHES) and len(t) > 2 and i < len(toks) - 1:
+            pieces.append((start_i, i + 1))
+            start_i = i + 1
+    pieces.append((start_i, len(toks)))
+    out = []
+    for a, b in pieces:
+        sub = toks[a:b]
+        so = offs[a]
+        # leading function words ("The", "In") and sentence-initial verbs are not names
+        while sub and sub[0].lower() in fw and not sub[0].isupper() and gz.fold(sub[0]) not in gz.titles():
+            so = offs[a + 1] if a + 1 < len(offs) else so
+            a += 1
+            sub = sub[1:]
+        if not sub:
+            continue
+        eo = offs[a + len(sub) - 1] + len(sub[-1])
+        last = sub[-1]
+        possessive = False
+        if last.endswith(APOSTROPHES) and len(last) > 2:
+            cut = 2 if last.endswith(("'s", "’s")) else 1
+            eo -= cut
+            sub[-1] = last[:-cut]
+            possessive = True
+        if sub[-1].endswith(".") and not _INITIALS.fullmatch(sub[-1]):
+            sub[-1] = sub[-1].rstrip(".")
+            eo = offs[a + len(sub) - 1] + len(sub[-1])
+        if not sub or not sub[-1]:
+            continue
+        out.append((so, eo, tuple(sub), tuple(offs[a:a + len(sub)]), possessive))
+    return tuple(out)
+
+
+_INITIALS = re.compile(r"(?:\w\.)+")
+
+
+def _classify(text: str, tokens: tuple[str, ...], offs: list[int], e: int, sid: int, initial: bool) -> Mention | None:
     """A Mention for one capitalised span (offs: where each token starts), or None when it names nothing."""
     s = offs[0]
-    key = tuple(tokens)
+    key = tokens
     locative = gz.fold(" ".join(tokens)) in gz.cities() and bool(LOCATIVE_BEFORE.search(text, max(0, s - 12), s))
     label = _label(key, initial, locative)
     if label is None:
