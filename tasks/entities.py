@@ -104,18 +104,27 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of every sentence; paragraphs and lines always end one."""
     out, start = [], 0
     for m in SENTENCE_END.finditer(text):
-        if m.group(0)[0] == ".":
-            word = text[max(0, m.start() - 6):m.start()].rsplit(None, 1)[-1:] or [""]
+        at = m.start()
+        mark = text[at]
+        if mark == ".":
+            word = text[max(0, at - 6):at].rsplit(None, 1)[-1:] or [""]
             w = word[0].lstrip("(\"“").lower()
-            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"(?:\w\.)+\w", w):
+            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or _DOTTED.fullmatch(w):
                 continue
-        end = m.start() + (1 if m.group(0)[0] in ".!?" else 0)
-        if text[start:end].strip():
-            out.append((start, end))
+        end = at + 1 if mark in ".!?" else at
+        sentence = text[start:end]
+        stripped = sentence.lstrip()
+        if stripped.rstrip():
+            out.append((start + len(sentence) - len(stripped), end))
         start = m.end()
-    if text[start:].strip():
-        out.append((start, len(text)))
-    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in out]
+    sentence = text[start:]
+    stripped = sentence.lstrip()
+    if stripped.rstrip():
+        out.append((start + len(sentence) - len(stripped), len(text)))
+    return out
+
+
+_DOTTED = re.compile(r"(?:\w\.)+\w")  # u.s, e.g
 
 
 def _peel(tokens: list[str]) -> tuple[int, str | None, str | None, str | None, bool]:
