@@ -10,6 +10,7 @@ from itertools import islice
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
+import pyarrow as pa
 
 from flows import runners, summary
 from tasks import ingest, land, models, pipeline
@@ -63,15 +64,18 @@ def submit_chunks(docs: list, executor: Executor, settings: Settings, run_id: st
 def process_batch(batch_no: int, futures: list[Future], writer: land.RunWriter) -> dict:
     """Collect a batch's chunk results (clean, language, extract) and stage them as Parquet."""
     stats = {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": []}
+    parts: dict[str, list[pa.Table]] = {}
     for fut in futures:
         res: pipeline.ChunkResult = fut.result()
         checkpoint("chunk-processed")
         for name, table in res.tables.items():
-            writer.write(name, table, batch_no)
+            parts.setdefault(name, []).append(table)
         stats["documents"] += res.tables["documents"].num_rows
         stats["languages"].update(res.languages)
         stats["timings"].update(res.timings)
         stats["failures"].extend(res.failures)
+    for name, tables in parts.items():  # one Parquet file per table and batch: fewer, larger row groups
+        writer.write(name, pa.concat_tables(tables), batch_no)
     get_run_logger().info("batch %d: %d documents in %d chunks, languages %s", batch_no,
                           stats["documents"], len(futures), dict(stats["languages"].most_common(8)))
     return stats
