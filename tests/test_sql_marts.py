@@ -209,7 +209,8 @@ def test_doc_links_pair_wire_copies_as_a_brute_force_cosine_does(tmp_path):
     con, failures = build(tmp_path, docs, [])
     assert failures == []
     terms = {}
-    for doc_id, term, weight in con.execute("select doc_id, term, weight from intermediate.doc_terms").fetchall():
+    for doc_id, term, weight in con.execute("select doc_id, term, weight from intermediate.doc_terms "
+                                            "join intermediate.doc_numbers using (doc_no)").fetchall():
         terms.setdefault(doc_id, {})[term] = weight
     dates = dict(con.execute("select doc_id, published_at from staging.documents").fetchall())
     expected = set()

@@ -4,18 +4,11 @@ with corpus as (
     select count(*) as n_docs from staging.documents
 ),
 
--- documents numbered, so the pairing joins and groups on integers rather than 64-character ids
-doc_numbers as (
-    select doc_id, row_number() over (order by doc_id) as doc_no, published_at
-    from staging.documents
-),
-
 -- terms carried by many documents (over 1 %, at least 30, at most 200) add little and would
 -- make the pairing quadratic; pairs are only formed through the remaining terms
 rare_terms as (
-    select d.doc_no, t.term, t.weight
+    select t.doc_no, t.term, t.weight
     from intermediate.doc_terms as t
-    join doc_numbers as d using (doc_id)
     cross join corpus as c
     where t.df <= greatest(30, least(200, c.n_docs / 100))
 ),
@@ -62,8 +55,8 @@ similarities as (
 -- without both publication dates nothing bounds a story in time: ask for a closer match
 select least(a.doc_id, b.doc_id) as doc_a, greatest(a.doc_id, b.doc_id) as doc_b, s.similarity
 from similarities as s
-join doc_numbers as a on a.doc_no = s.no_a
-join doc_numbers as b on b.doc_no = s.no_b
+join intermediate.doc_numbers as a on a.doc_no = s.no_a
+join intermediate.doc_numbers as b on b.doc_no = s.no_b
 where (
         a.published_at is null
         or b.published_at is null
