@@ -262,8 +262,15 @@ def _ngram_scores(words: list[str], m: _Model) -> tuple[list[float], int]:
             hit = cache[w] = _word_grams(w, m)
         total += hit[0]
         known += hit[1]
-    mask = (1 << FIELD_BITS) - 1
-    return [((total >> (FIELD_BITS * col)) & mask) / SCALE for col in range(len(m.codes))], known
+    return [_nats(total, col) for col in range(len(m.codes))], known
+
+
+_FIELD_MASK = (1 << FIELD_BITS) - 1
+
+
+def _nats(packed: int, col: int) -> float:
+    """One profile column's nats out of a packed sum of thousandths (n-grams, stopwords)."""
+    return ((packed >> (FIELD_BITS * col)) & _FIELD_MASK) / SCALE
 
 
 def _word_grams(word: str, m: _Model) -> tuple[int, int]:
@@ -301,8 +308,7 @@ def _scores(text: str, m: _Model, priors: dict[str, float],
     if len(script.columns) == 1:
         return {m.codes[script.columns[0]]: 0.0}, len(words)
     packed = sum(map(m.stop_packed.get, words, repeat(0)))
-    mask = (1 << FIELD_BITS) - 1
-    stop = {m.codes[col]: ((packed >> (FIELD_BITS * col)) & mask) / SCALE for col in script.columns}
+    stop = {m.codes[col]: _nats(packed, col) for col in script.columns}
     n = sum(map(m.stopwords.__contains__, words))
     best: dict[str, float] = {}
     if len(stop) < 2 or _margin(stop) < STOP_DECISIVE:  # else n-grams could not overturn the verdict
