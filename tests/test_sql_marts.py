@@ -221,7 +221,10 @@ def test_doc_links_pair_wire_copies_as_a_brute_force_cosine_does(tmp_path):
                 dated = dates[a] is not None and dates[b] is not None
                 if sim >= (0.16 if dated else 0.3) and (not dated or abs((dates[a] - dates[b]).days) <= 30):
                     expected.add((a, b, round(sim, 9)))
-    got = {(a, b, round(s, 9)) for a, b, s in con.execute("select * from intermediate.doc_links").fetchall()}
+    got = {(a, b, round(s, 9)) for a, b, s in con.execute(
+        "select a.doc_id, b.doc_id, l.similarity from intermediate.doc_links as l "
+        "join intermediate.doc_numbers as a on a.doc_no = l.no_a "
+        "join intermediate.doc_numbers as b on b.doc_no = l.no_b").fetchall()}
     assert got == expected
     pairs = {(a, b) for a, b, _ in got}
     assert {("copy0", "copy1"), ("copy0", "copy2"), ("copy1", "copy2"), ("copy0", "undated")} <= pairs

@@ -1,5 +1,5 @@
--- pairs of documents telling the same story: tf-idf cosine over the rarer terms they share,
--- published within 30 days of each other
+-- pairs of documents (by doc_no) telling the same story: tf-idf cosine over the rarer terms they
+-- share, published within 30 days of each other
 with corpus as (
     select count(*) as n_docs from staging.documents
 ),
@@ -14,16 +14,25 @@ rare_terms as (
 ),
 
 -- documents with the very same rare terms and weights (a wire story run by many outlets) are
--- paired once, through one representative
-vectors as (
-    select doc_no, list((term, weight) order by term) as vector
+-- paired once, through one representative; the set of (term, weight) is told apart by its size
+-- and two order-free 64-bit hash folds, which no list has to be built or sorted for
+fingerprints as (
+    select
+        doc_no,
+        count(*) as n_terms,
+        sum(hash(term, weight)::hugeint) as hash_sum,
+        bit_xor(hash(weight, term)) as hash_xor
     from rare_terms
     group by doc_no
 ),
 
 groups as (
-    select doc_no, min(doc_no) over (partition by vector) as rep
-    from vectors
+    select
+        f.doc_no,
+        min(f.doc_no) over (partition by f.n_terms, f.hash_sum, f.hash_xor) as rep,
+        n.published_at
+    from fingerprints as f
+    join intermediate.doc_numbers as n using (doc_no)
 ),
 
 rep_terms as (
@@ -45,7 +54,12 @@ rep_similarities as (
 ),
 
 similarities as (
-    select ga.doc_no as no_a, gb.doc_no as no_b, s.similarity
+    select
+        ga.doc_no as no_a,
+        gb.doc_no as no_b,
+        s.similarity,
+        ga.published_at is null or gb.published_at is null as undated,
+        abs(date_diff('day', ga.published_at, gb.published_at)) as days_apart
     from rep_similarities as s
     join groups as ga on ga.rep = s.rep_a
     join groups as gb on gb.rep = s.rep_b
@@ -53,13 +67,7 @@ similarities as (
 )
 
 -- without both publication dates nothing bounds a story in time: ask for a closer match
-select least(a.doc_id, b.doc_id) as doc_a, greatest(a.doc_id, b.doc_id) as doc_b, s.similarity
-from similarities as s
-join intermediate.doc_numbers as a on a.doc_no = s.no_a
-join intermediate.doc_numbers as b on b.doc_no = s.no_b
-where (
-        a.published_at is null
-        or b.published_at is null
-        or abs(date_diff('day', a.published_at, b.published_at)) <= 30
-    )
-    and s.similarity >= case when a.published_at is null or b.published_at is null then 0.3 else 0.16 end
+select least(no_a, no_b) as no_a, greatest(no_a, no_b) as no_b, similarity
+from similarities
+where (undated or days_apart <= 30)
+    and similarity >= case when undated then 0.3 else 0.16 end

@@ -8,7 +8,10 @@ with recursive keys as (
 
 -- a document's main record is background only when all its records are
 mains as (
-    select * from keys where is_main
+    select keys.*, n.doc_no
+    from keys
+    join intermediate.doc_numbers as n using (doc_id)
+    where keys.is_main
 ),
 
 -- the story link is refused when the rules already know better: the same actors at another
@@ -16,8 +19,8 @@ mains as (
 story_edges as (
     select distinct a.cluster_key as cluster_a, b.cluster_key as cluster_b
     from intermediate.doc_links as l
-    join mains as a on a.doc_id = l.doc_a
-    join mains as b on b.doc_id = l.doc_b
+    join mains as a on a.doc_no = l.no_a
+    join mains as b on b.doc_no = l.no_b
     where a.cluster_key <> b.cluster_key
         and not (
             a.is_dyadic and b.is_dyadic and a.family = b.family and (
