@@ -1,9 +1,21 @@
 -- the merged event of every record: rule clusters joined through the main records of
 -- documents telling the same story (connected components, smallest key wins)
-with recursive keys as (
+with recursive clustered as (
     select k.*, c.cluster_key
     from intermediate.event_keys as k
     join intermediate.event_rule_clusters as c using (record_id)
+),
+
+-- every rule cluster numbered in key order, so the component search joins and groups integers
+nodes as (
+    select cluster_key, row_number() over (order by cluster_key) as node
+    from (select distinct cluster_key from clustered)
+),
+
+keys as (
+    select clustered.*, nodes.node
+    from clustered
+    join nodes using (cluster_key)
 ),
 
 -- a document's main record is background only when all its records are
@@ -17,11 +29,11 @@ mains as (
 -- the story link is refused when the rules already know better: the same actors at another
 -- place or day, or (same type family) a shared actor with a different counterpart
 story_edges as (
-    select distinct a.cluster_key as cluster_a, b.cluster_key as cluster_b
+    select distinct a.node as node_a, b.node as node_b
     from intermediate.doc_links as l
     join mains as a on a.doc_no = l.no_a
     join mains as b on b.doc_no = l.no_b
-    where a.cluster_key <> b.cluster_key
+    where a.node <> b.node
         and not (
             a.is_dyadic and b.is_dyadic and a.family = b.family and (
                 (a.pair_key = b.pair_key and (
@@ -36,13 +48,9 @@ story_edges as (
 ),
 
 edges as (
-    select cluster_a as node, cluster_b as neighbour from story_edges
+    select node_a as node, node_b as neighbour from story_edges
     union
-    select cluster_b, cluster_a from story_edges
-),
-
-nodes as (
-    select distinct cluster_key as node from keys
+    select node_b, node_a from story_edges
 ),
 
 components(node, label) using key (node) as (
@@ -59,7 +67,7 @@ components(node, label) using key (node) as (
 grouped as (
     select k.record_id, k.doc_id, k.is_main, c.label
     from keys as k
-    join components as c on c.node = k.cluster_key
+    join components as c on c.node = k.node
 )
 
 select
