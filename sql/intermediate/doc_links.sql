@@ -1,16 +1,8 @@
 -- pairs of documents (by doc_no) telling the same story: tf-idf cosine over the rarer terms they
 -- share, published within 30 days of each other
-with corpus as (
-    select count(*) as n_docs from staging.documents
-),
-
--- terms carried by many documents (over 1 %, at least 30, at most 200) add little and would
--- make the pairing quadratic; pairs are only formed through the remaining terms
-rare_terms as (
-    select t.doc_no, t.term, t.weight
-    from intermediate.doc_terms as t
-    cross join corpus as c
-    where t.df <= greatest(30, least(200, c.n_docs / 100))
+with rare_terms as (
+    select doc_no, term, weight
+    from intermediate.doc_terms
 ),
 
 -- documents with the very same rare terms and weights (a wire story run by many outlets) are
