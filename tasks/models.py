@@ -177,7 +177,7 @@ def duckdb_config(lake: str | os.PathLike) -> dict:
     """Bounded memory (spilling to the lake's scratch directory) for model builds."""
     scratch = Path(lake) / ".tmp"
     scratch.mkdir(parents=True, exist_ok=True)
-    return {"memory_limit": os.environ.get("NEWSLAKE_DUCKDB_MEMORY", "384MB"), "temp_directory": str(scratch),
+    return {"memory_limit": os.environ.get("NEWSLAKE_DUCKDB_MEMORY", "320MB"), "temp_directory": str(scratch),
             "preserve_insertion_order": False}
 
 
