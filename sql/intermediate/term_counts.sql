@@ -11,19 +11,19 @@ with docs as (
     join intermediate.doc_numbers as n using (doc_id)
 ),
 
-terms as (
-    select
-        doc_no,
-        list_transform(regexp_extract_all(title_text, '[\p{L}\p{N}]{3,}'), lambda t: left(t, 7)) as title_terms,
-        list_transform(regexp_extract_all(lead_text, '[\p{L}\p{N}]{3,}'), lambda t: left(t, 7)) as lead_terms
+-- the title three times over, then the lead: one list of terms whose histogram is the weights
+weighted_text as (
+    select doc_no, repeat(title_text || ' ', 3) || lead_text as text
     from docs
 ),
 
 histograms as (
     select
         doc_no,
-        list_aggregate(list_concat(title_terms, title_terms, title_terms, lead_terms), 'histogram') as tf_by_term
-    from terms
+        list_aggregate(
+            list_transform(regexp_extract_all(text, '[\p{L}\p{N}]{3,}'), lambda t: left(t, 7)), 'histogram'
+        ) as tf_by_term
+    from weighted_text
 )
 
 select doc_no, unnest(map_keys(tf_by_term)) as term, unnest(map_values(tf_by_term)) as tf
