@@ -23,6 +23,7 @@ class Measurement:
     cpu_user_seconds: float  # the command and every descendant it waited for (rusage)
     cpu_system_seconds: float
     peak_tree_rss_mib: float  # largest sum of RSS over the process tree at one sample
+    peak_tree_pss_mib: float  # largest sum of PSS (shared pages split among the processes sharing them)
     peak_single_rss_mib: float  # largest RSS of one process at one sample
     max_rss_rusage_mib: float  # rusage ru_maxrss of the tree: what GNU time -v reports
     sampled_cpu_seconds: float  # sum over every process seen of its last sampled CPU time (cross-check)
@@ -55,7 +56,7 @@ class TreeSampler(threading.Thread):
         self.pid = pid
         self.started = time.perf_counter()
         self.stop_event = threading.Event()
-        self.peak_tree = self.peak_single = 0
+        self.peak_tree = self.peak_single = self.peak_tree_pss = 0
         self.peak_processes = self.samples = 0
         self.timeline: list[tuple[float, float, int]] = []
         self._procs: dict[int, psutil.Process] = {}
@@ -66,9 +67,10 @@ class TreeSampler(threading.Thread):
     def run(self) -> None:
         next_mark = 0.0
         while not self.stop_event.is_set():
-            tree, single, n = self.sample()
+            tree, single, n, tree_pss = self.sample()
             self.samples += 1
             self.peak_tree = max(self.peak_tree, tree)
+            self.peak_tree_pss = max(self.peak_tree_pss, tree_pss)
             self.peak_single = max(self.peak_single, single)
             self.peak_processes = max(self.peak_processes, n)
             t = time.perf_counter() - self.started
@@ -77,26 +79,28 @@ class TreeSampler(threading.Thread):
                 next_mark = t + TIMELINE_EVERY_S
             self.stop_event.wait(SAMPLE_EVERY_S)
 
-    def sample(self) -> tuple[int, int, int]:
-        """(sum of RSS, largest RSS, number of processes) over the tree right now."""
+    def sample(self) -> tuple[int, int, int, int]:
+        """(sum of RSS, largest RSS, number of processes, sum of PSS) over the tree right now."""
         try:
             root = self._proc(self.pid)
             procs = [root] + root.children(recursive=True)
         except psutil.Error:
-            return 0, 0, 0
-        rss = []
+            return 0, 0, 0, 0
+        rss, pss = [], []
         for p in procs:
             try:
                 known = self._proc(p.pid, p)
                 with known.oneshot():
-                    rss.append(known.memory_info().rss)
+                    mem = known.memory_full_info()  # PSS from /proc/PID/smaps_rollup
+                    rss.append(mem.rss)
+                    pss.append(getattr(mem, "pss", mem.rss))
                     t = known.cpu_times()
                 self.cpu[p.pid] = t.user + t.system
                 role = self.roles.setdefault(p.pid, process_role(known, self.pid))
                 self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss[-1])
             except psutil.Error:
                 continue
-        return sum(rss), max(rss, default=0), len(rss)
+        return sum(rss), max(rss, default=0), len(rss), sum(pss)
 
     def cpu_by_role(self) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -161,6 +165,7 @@ def run_measured(cmd: list[str], log_path: str | None = None, env: dict | None =
         cmd=cmd, returncode=proc.returncode, wall_seconds=round(wall, 3),
         cpu_user_seconds=round(usage.ru_utime, 3), cpu_system_seconds=round(usage.ru_stime, 3),
         peak_tree_rss_mib=round(sampler.peak_tree / MIB, 1),
+        peak_tree_pss_mib=round(sampler.peak_tree_pss / MIB, 1),
         peak_single_rss_mib=round(sampler.peak_single / MIB, 1),
         max_rss_rusage_mib=round(usage.ru_maxrss / 1024, 1),
         sampled_cpu_seconds=round(sum(sampler.cpu.values()), 3),

@@ -5,7 +5,6 @@ import datetime as dt
 import time
 from collections import Counter
 from concurrent.futures import Executor, Future
-from itertools import islice
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -89,15 +88,16 @@ def land_batch(batch_no: int, rows: list[LedgerRow], writer: land.RunWriter) -> 
 
 
 @task(name="models", task_run_name="models", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
-def build_models(lake: str, run_id: str, changed: bool) -> dict[str, int]:
-    """Rebuild the database (models and SQL tests) and swap it in; only append the ledger if nothing changed."""
+def build_models(lake: str, run_id: str, changed: bool) -> tuple[dict[str, int], dict | None]:
+    """Rebuild the database (models and SQL tests) and swap it in; only append the ledger if nothing changed.
+    Returns the row counts and, after a rebuild, the summary's lake facts (queried by the build's process)."""
     if not changed and models.is_current(lake):
         counts = models.append_ledger(lake, run_id, land.read_run_ledger(lake, run_id))
         get_run_logger().info("no document changed: ledger appended, models kept: %s", counts)
-        return counts
-    counts = runners.in_subprocess(models.build_database, lake, run_id)
+        return counts, None
+    counts, facts = runners.in_subprocess(models.build_and_describe, lake, run_id)
     get_run_logger().info("models built: %s", counts)
-    return counts
+    return counts, facts
 
 
 @flow(name="newslake", log_prints=False)
@@ -121,6 +121,7 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
         ledger_counts = summary.LedgerCounts()
         changed = False
         stats = {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": []}
+        stat_parts = []  # this run's file stats, batch by batch
         with runners.chunk_executor(settings) as executor, summary.progress(len(entries)) as advance:
 
             def finish(batch_no: int, got: ingest.Ingested, futures: list[Future], n_inputs: int) -> None:
@@ -133,6 +134,7 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
                     stats["languages"].update(s["languages"])
                     stats["timings"].update(s["timings"])
                 land_batch(batch_no, quote(got.rows), quote(writer))
+                stat_parts.append(land.stat_table(led.take_observed()))
                 ledger_counts.add(got.rows)
                 changed = changed or any(led.changes_live_documents(r) for r in got.rows)
                 advance(n_inputs)
@@ -152,20 +154,22 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
             if pending:
                 finish(*pending)
         writer.close()
-        land.write_stat_cache(settings.lake, {**led.stat_cache, **led.observed})
+        land.write_stat_cache(settings.lake, [*stat_parts, land.stat_table(led.take_observed()),
+                                              land.stat_table(led.stat_cache)])  # + paths not seen this run
         changed = changed or stats["documents"] > 0
-        counts = build_models(settings.lake, run_id, changed)
+        counts, facts = build_models(settings.lake, run_id, changed)
         checkpoint("published")
         result = summary.run_summary(settings.lake, run_id, ledger_counts, stats, counts,
-                                     time.perf_counter() - started)
+                                     time.perf_counter() - started, facts)
     summary.publish_artifacts(result)
     return result
 
 
 def _batched(items: list, n: int, first: int | None = None):
-    """Batches of `first` items, then twice as many each time, up to n."""
-    it = iter(items)
+    """Batches of `first` items, then twice as many each time, up to n. The items are taken out of the
+    list as they are handed out, so a long list of inputs is not kept through the whole run."""
+    items.reverse()
     size = first or n
-    while batch := list(islice(it, size)):
-        yield batch
+    while items:
+        yield [items.pop() for _ in range(min(size, len(items)))]
         size = min(n, size * 2)

@@ -5,7 +5,6 @@ import contextlib
 import sys
 from collections import Counter
 
-import duckdb
 import pyarrow as pa
 
 from tasks import models
@@ -41,25 +40,10 @@ class LedgerCounts:
 
 
 def run_summary(lake: str, run_id: str, ledger: LedgerCounts, stats: dict, counts: dict,
-                wall_s: float) -> dict:
-    """What this run did and what the lake now holds."""
+                wall_s: float, facts: dict | None = None) -> dict:
+    """What this run did and what the lake now holds (facts: models.lake_facts, queried here if not given)."""
     status, reasons = ledger.status, ledger.reasons
-    con = duckdb.connect(str(models.database_path(lake)), read_only=True)
-    try:
-        lake_langs = con.execute("select language, count(*) from staging.documents group by 1 "
-                                 "order by 2 desc, 1").fetchall()
-        conflicts = con.execute(
-            "select event_id, event_type, actor1, actor2, location, n_sources, date_values "
-            "from marts.events where date_conflict or location_conflict "
-            "order by n_sources desc, event_id limit 10").fetchall()
-        touched = con.execute(
-            "select e.event_id, e.event_type, e.actor1, e.actor2, e.location, "
-            "cast(e.event_date as varchar), e.n_sources, e.n_records, e.date_conflict, e.location_conflict "
-            "from marts.events e where e.event_id in (select r.event_id from marts.event_records r "
-            "join staging.documents d using (doc_id) where d.run_id = ?) "
-            "order by e.n_sources desc, e.event_id limit 200", [run_id]).fetchall()
-    finally:
-        con.close()
+    facts = facts if facts is not None else models.lake_facts(lake, run_id)
     return {
         "run_id": run_id,
         "lake": lake,
@@ -70,17 +54,15 @@ def run_summary(lake: str, run_id: str, ledger: LedgerCounts, stats: dict, count
         "documents_processed": stats["documents"],
         "languages_this_run": dict(stats["languages"].most_common()),
         "documents_in_lake": counts.get("staging.documents", 0),
-        "languages_in_lake": dict(lake_langs),
+        "languages_in_lake": facts["languages_in_lake"],
         "event_records": counts.get("marts.event_records", 0),
         "events": counts.get("marts.events", 0),
-        "conflicting_events": [list(map(_plain, c)) for c in conflicts],
-        "touched_events": [list(map(_plain, t)) for t in touched],
+        "conflicting_events": facts["conflicting_events"],
+        "touched_events": facts["touched_events"],
         "stage_seconds": {k: round(v, 2) for k, v in sorted(stats["timings"].items())},
     }
 
 
-def _plain(v):
-    return v if isinstance(v, (int, float, bool, type(None))) else str(v)
 
 
 def format_summary(s: dict) -> str:

@@ -41,7 +41,7 @@ def run_if_unchanged(settings: Settings) -> dict | None:
         writer = land.RunWriter(lake, run_id)
         writer.commit(1, summary.ledger_table(rows))
         writer.close()
-        land.write_stat_cache(lake, {**led.stat_cache, **led.observed})
+        land.write_stat_cache(lake, [land.stat_table(led.take_observed()), land.stat_table(led.stat_cache)])
         counts = models.append_ledger(lake, run_id, land.read_run_ledger(lake, run_id))
         ledger_counts = summary.LedgerCounts()
         ledger_counts.add(rows)

@@ -322,7 +322,19 @@ class Ledger:
     loaded_docs: dict[str, str] = field(default_factory=dict)  # doc_id -> uri that loaded it
     seen_this_run: dict[str, str] = field(default_factory=dict)  # doc_id -> uri (this run)
     stat_cache: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # uri -> (size, mtime_ns, sha)
-    observed: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # the same, seen this run
+    observed: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # the same, seen this run (moved
+    # out of stat_cache, so the two never share a path)
+
+    def observe(self, uri: str, stat: tuple[int, int, str]) -> None:
+        """Record what this run saw of a path; its entry from earlier runs is dropped (it was used)."""
+        self.stat_cache.pop(uri, None)
+        self.observed[uri] = stat
+
+    def take_observed(self) -> dict[str, tuple[int, int, str]]:
+        """The stats seen since the last call (handed over batch by batch, so they are not kept here).
+        With what is left of stat_cache (paths not seen this run) they make the next stat cache."""
+        taken, self.observed = self.observed, {}
+        return taken
 
     def unchanged_by_stat(self, uri: str, st: os.stat_result | None) -> tuple[str, str] | None:
         """(sha, doc_id) when size and mtime equal what an earlier run read and that content is live."""
@@ -384,7 +396,7 @@ def ingest_entry(entry: InputEntry, ledger: Ledger, manifest_meta: dict[str, dic
     if ext != ".jsonl" and (known := ledger.unchanged_by_stat(uri, st)):
         sha, doc_id = known
         ledger.seen_this_run.setdefault(doc_id, uri)
-        ledger.observed[uri] = ledger.stat_cache[uri]
+        ledger.observe(uri, ledger.stat_cache[uri])
         row(uri, st.st_size, sha, doc_id, "unchanged", "content unchanged since an earlier run (same size and mtime)")
         return out
     try:
@@ -394,7 +406,7 @@ def ingest_entry(entry: InputEntry, ledger: Ledger, manifest_meta: dict[str, dic
         return out
     sha = hashlib.sha256(data).hexdigest()
     if st is not None and st.st_size == len(data):
-        ledger.observed[uri] = (st.st_size, st.st_mtime_ns, sha)
+        ledger.observe(uri, (st.st_size, st.st_mtime_ns, sha))
     if ext != ".jsonl" and (known := ledger.unchanged_doc(uri, sha)):
         ledger.seen_this_run.setdefault(known, uri)
         row(uri, len(data), sha, known, "unchanged", "content unchanged since an earlier run")

@@ -161,16 +161,23 @@ def read_stat_cache(lake: str | os.PathLike) -> dict[str, tuple[int, int, str]]:
     return {p: (sz, mt, sha) for p, sz, mt, sha in zip(*(t[c].to_pylist() for c in _STAT_SCHEMA.names))}
 
 
-def write_stat_cache(lake: str | os.PathLike, entries: dict[str, tuple[int, int, str]]) -> None:
-    """Replace the stat cache atomically (call only after the run's ledger is committed)."""
+def stat_table(entries: dict[str, tuple[int, int, str]]) -> pa.Table:
+    """path -> (size, mtime_ns, sha256) entries as a stat cache table (columns: no object per path)."""
+    return pa.table({"path": list(entries), "size": [v[0] for v in entries.values()],
+                     "mtime_ns": [v[1] for v in entries.values()], "sha256": [v[2] for v in entries.values()]},
+                    schema=_STAT_SCHEMA)
+
+
+def write_stat_cache(lake: str | os.PathLike, parts: list[pa.Table]) -> None:
+    """Replace the stat cache atomically with the stat_table parts, which hold distinct paths; written
+    part by part (call only after the run's ledger is committed)."""
     path = Path(lake) / STAT_CACHE
     path.parent.mkdir(parents=True, exist_ok=True)
-    paths = sorted(entries)
-    t = pa.table({"path": paths, "size": [entries[p][0] for p in paths],
-                  "mtime_ns": [entries[p][1] for p in paths], "sha256": [entries[p][2] for p in paths]},
-                 schema=_STAT_SCHEMA)
     tmp = path.with_suffix(".tmp")
-    pq.write_table(t, tmp)
+    with pq.ParquetWriter(tmp, _STAT_SCHEMA) as writer:
+        for part in parts:
+            if part.num_rows:
+                writer.write_table(part.cast(_STAT_SCHEMA))
     os.replace(tmp, path)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -24,10 +25,15 @@ from tasks.faults import checkpoint
 from tasks.schema import TABLES
 
 DB_NAME = "newslake.duckdb"
+DEFAULT_MEMORY = "224MB"  # DuckDB's buffers in the build; operators spill to LAKE/.tmp beyond it
+OOM_RETRIES = 2
 STORAGE_VERSION = "v1.4.0"
 MODEL_SCHEMAS_EXCLUDED = {"tests"}
 SCRATCH_SCHEMAS = ("landing",)  # build-time only (views over the Parquet): dropped before the swap
 SCRATCH_CATALOGS = ("intermediate",)  # build-time only tables, kept in memory: never written to the file
+
+
+log = logging.getLogger(__name__)
 
 
 class ModelError(RuntimeError):
@@ -152,7 +158,9 @@ def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> dict[
     """Create every model table in dependency order; returns row counts."""
     counts = {}
     catalogs = {row[0] for row in run_sql(con, "select database_name from duckdb_databases()")}
-    for m in discover_models(con, sql_dir):
+    ordered = discover_models(con, sql_dir)
+    tested = set().union(*(referenced_tables(con, sql) for _, sql in data_tests(sql_dir)))
+    for i, m in enumerate(ordered):
         if m.schema not in catalogs:  # an attached scratch catalog takes the schema's place
             run_sql(con, f"create schema if not exists {m.schema}")
         try:
@@ -160,7 +168,19 @@ def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> dict[
         except duckdb.Error as exc:
             raise ModelError(f"model {m.table} ({m.path.name}) failed: {exc}") from exc
         counts[m.table] = run_sql(con, f"select count(*) from {m.table}")[0][0]
+        for done in finished_scratch(ordered, i, tested, scratch=set(SCRATCH_CATALOGS) & catalogs):
+            run_sql(con, f"drop table {done}")
     return counts
+
+
+def finished_scratch(ordered: list[Model], i: int, keep: set[str] = frozenset(),
+                     scratch: set[str] = frozenset(SCRATCH_CATALOGS)) -> list[str]:
+    """Tables of the attached scratch catalogs that the i-th model was the last to read (or that
+    nothing reads): their memory can go before the next model."""
+    later = set(keep).union(*(m.reads for m in ordered[i + 1:]))
+    return [m.table for m in ordered[:i + 1]
+            if m.schema in scratch and m.table not in later
+            and m.table in ordered[i].reads | {ordered[i].table}]
 
 
 def run_data_tests(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
@@ -173,22 +193,53 @@ def run_data_tests(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> l
     return failures
 
 
-def duckdb_config(lake: str | os.PathLike) -> dict:
+def duckdb_config(lake: str | os.PathLike, memory_limit: str | None = None) -> dict:
     """Bounded memory (spilling to the lake's scratch directory) for model builds."""
     scratch = Path(lake) / ".tmp"
     scratch.mkdir(parents=True, exist_ok=True)
-    return {"memory_limit": os.environ.get("NEWSLAKE_DUCKDB_MEMORY", "320MB"), "temp_directory": str(scratch),
+    return {"memory_limit": memory_limit or memory_budget(), "temp_directory": str(scratch),
             "preserve_insertion_order": False}
 
 
+def memory_budget() -> str:
+    """DuckDB's memory limit for the build: NEWSLAKE_DUCKDB_MEMORY, else DEFAULT_MEMORY."""
+    return os.environ.get("NEWSLAKE_DUCKDB_MEMORY") or DEFAULT_MEMORY
+
+
+def doubled(limit: str) -> str:
+    """A memory limit such as '224MB' or '1.5GiB', twice as large."""
+    m = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]*)\s*", limit)
+    if not m:
+        raise ValueError(f"not a memory limit: {limit!r}")
+    n = float(m.group(1)) * 2
+    return f"{int(n) if n.is_integer() else n}{m.group(2) or 'B'}"
+
+
 def build_database(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR) -> dict[str, int]:
+    """build_at_limit under the memory budget; a model that runs out of it gets the build started
+    again with twice the limit, up to OOM_RETRIES times, each with a warning."""
+    limit = memory_budget()
+    for _ in range(OOM_RETRIES):
+        try:
+            return build_at_limit(lake, run_id, sql_dir, limit)
+        except (ModelError, duckdb.OutOfMemoryException) as exc:
+            if not isinstance(exc.__cause__ if isinstance(exc, ModelError) else exc, duckdb.OutOfMemoryException):
+                raise
+            log.warning("the model build ran out of memory at memory_limit %s; building again with %s "
+                        "(set NEWSLAKE_DUCKDB_MEMORY to start there): %s", limit, doubled(limit), exc)
+            limit = doubled(limit)
+    return build_at_limit(lake, run_id, sql_dir, limit)
+
+
+def build_at_limit(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR,
+                   memory_limit: str | None = None) -> dict[str, int]:
     """Build the whole database off to the side, test it, then swap it in atomically."""
     final = database_path(lake)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(f".{DB_NAME}.{run_id}.tmp")
     for stale in final.parent.glob(f".{DB_NAME}.*.tmp*"):
         stale.unlink(missing_ok=True)
-    con = duckdb.connect(config=duckdb_config(lake))
+    con = duckdb.connect(config=duckdb_config(lake, memory_limit))
     try:
         run_sql(con, "set enable_progress_bar = false")
         run_sql(con, "attach ? as lake (storage_version '" + STORAGE_VERSION + "')", [str(tmp)])
@@ -221,6 +272,40 @@ def build_database(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR
     os.replace(tmp, final)
     _write_stamp(lake, run_id)
     return counts
+
+
+def build_and_describe(lake: str | os.PathLike, run_id: str) -> tuple[dict[str, int], dict]:
+    """build_database, then lake_facts of the new database: both in the build's own process, whose
+    memory goes back to the OS when it ends."""
+    return build_database(lake, run_id), lake_facts(lake, run_id)
+
+
+def lake_facts(lake: str | os.PathLike, run_id: str) -> dict:
+    """What the run summary reports from the published database: languages, conflicting events and
+    the events this run's documents touch."""
+    con = duckdb.connect(str(database_path(lake)), read_only=True,
+                         config={"memory_limit": memory_budget(), "threads": 1})
+    try:
+        langs = run_sql(con, "select language, count(*) from staging.documents group by 1 order by 2 desc, 1")
+        conflicts = run_sql(con,
+            "select event_id, event_type, actor1, actor2, location, n_sources, date_values "
+            "from marts.events where date_conflict or location_conflict "
+            "order by n_sources desc, event_id limit 10")
+        touched = run_sql(con,
+            "select e.event_id, e.event_type, e.actor1, e.actor2, e.location, "
+            "cast(e.event_date as varchar), e.n_sources, e.n_records, e.date_conflict, e.location_conflict "
+            "from marts.events e where e.event_id in (select r.event_id from marts.event_records r "
+            "join staging.documents d using (doc_id) where d.run_id = ?) "
+            "order by e.n_sources desc, e.event_id limit 200", [run_id])
+    finally:
+        con.close()
+    return {"languages_in_lake": dict(langs),
+            "conflicting_events": [list(map(_plain, c)) for c in conflicts],
+            "touched_events": [list(map(_plain, t)) for t in touched]}
+
+
+def _plain(v):
+    return v if isinstance(v, (int, float, bool, type(None))) else str(v)
 
 
 BUILD_STAMP = Path(".cache") / "build.json"

@@ -177,3 +177,10 @@ def test_a_file_that_grew_after_its_stat_is_read_whole_or_refused(tmp_path):
     assert ingest.read_bytes(str(path), 1000, before) == b"x" * 100
     with pytest.raises(ingest.BadInput, match="too large"):
         ingest.read_bytes(str(path), 50, before)
+
+
+def test_a_path_observed_this_run_moves_out_of_the_earlier_stat_cache():
+    led = ingest.Ledger(stat_cache={"/in/a.txt": (1, 1, "a" * 64), "/in/b.txt": (2, 2, "b" * 64)})
+    led.observe("/in/a.txt", (3, 3, "c" * 64))
+    assert led.take_observed() == {"/in/a.txt": (3, 3, "c" * 64)}
+    assert led.stat_cache == {"/in/b.txt": (2, 2, "b" * 64)} and led.take_observed() == {}

@@ -45,7 +45,12 @@ def test_orphans_of_uncommitted_batches_are_removed(tmp_path):
 
 def test_stat_cache_round_trip(tmp_path):
     entries = {"/in/a.txt": (10, 123456789, "ab" * 32), "/in/b.txt": (5, 1, "cd" * 32)}
-    land.write_stat_cache(tmp_path, entries)
+    land.write_stat_cache(tmp_path, [land.stat_table(entries)])
     assert land.read_stat_cache(tmp_path) == entries
+    more = {"/in/c.txt": (7, 3, "01" * 32)}
+    land.write_stat_cache(tmp_path, [land.stat_table(entries), land.stat_table({}), land.stat_table(more)])
+    assert land.read_stat_cache(tmp_path) == {**entries, **more}
+    land.write_stat_cache(tmp_path, [])
+    assert land.read_stat_cache(tmp_path) == {}
     (tmp_path / land.STAT_CACHE).write_bytes(b"not parquet")
     assert land.read_stat_cache(tmp_path) == {}

@@ -1,5 +1,6 @@
 """Models: order derived from the SQL itself, SQL data tests gate the swap, 1.x-readable storage."""
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -60,3 +61,57 @@ def test_database_uses_the_storage_version_duckdb_1x_reads(tmp_path):
     assert version == [("v1.4.0+",)]
     assert {"raw.files", "staging.documents", "marts.events"} <= tables
     assert not any(t.startswith(("landing.", "intermediate.")) for t in tables)
+
+
+def test_doubled_memory_limits_keep_their_unit():
+    assert models.doubled("224MB") == "448MB"
+    assert models.doubled("1.5GiB") == "3GiB"
+    assert models.doubled("1000000") == "2000000B"
+    with pytest.raises(ValueError):
+        models.doubled("lots")
+
+
+def test_a_build_out_of_memory_is_started_again_with_twice_the_limit(tmp_path, monkeypatch, caplog):
+    tried = []
+
+    def build(lake, run_id, sql_dir, limit):
+        tried.append(limit)
+        if len(tried) == 1:
+            try:
+                raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+            except duckdb.OutOfMemoryException as exc:
+                raise models.ModelError("model x failed") from exc
+        return {"raw.files": 0}
+
+    monkeypatch.setenv("NEWSLAKE_DUCKDB_MEMORY", "100MB")
+    monkeypatch.setattr(models, "build_at_limit", build)
+    assert models.build_database(tmp_path, "r1") == {"raw.files": 0}
+    assert tried == ["100MB", "200MB"]
+    assert "building again with 200MB" in caplog.text
+
+
+def test_a_build_error_other_than_memory_is_not_retried(tmp_path, monkeypatch):
+    tried = []
+
+    def build(lake, run_id, sql_dir, limit):
+        tried.append(limit)
+        raise models.ModelError("SQL data tests failed")
+
+    monkeypatch.setattr(models, "build_at_limit", build)
+    with pytest.raises(models.ModelError, match="data tests"):
+        models.build_database(tmp_path, "r1")
+    assert tried == [models.DEFAULT_MEMORY]
+
+
+def test_scratch_tables_are_dropped_after_their_last_reader_only():
+    def m(table, *reads):
+        schema, name = table.split(".")
+        return models.Model(schema, name, Path(f"{name}.sql"), "select 1", frozenset(reads))
+
+    ordered = [m("intermediate.a"), m("intermediate.b", "intermediate.a"), m("staging.c", "intermediate.a"),
+               m("marts.d", "intermediate.b")]
+    assert models.finished_scratch(ordered, 0) == []
+    assert models.finished_scratch(ordered, 1) == []
+    assert models.finished_scratch(ordered, 2) == ["intermediate.a"]
+    assert models.finished_scratch(ordered, 3) == ["intermediate.b"]
+    assert models.finished_scratch(ordered, 3, keep={"intermediate.b"}) == []

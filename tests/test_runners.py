@@ -26,3 +26,11 @@ def test_batches_double_from_the_first_size_up_to_the_limit():
     sizes = [len(b) for b in _batched(list(range(13_000)), 4000, 500)]
     assert sizes == [500, 1000, 2000, 4000, 4000, 1500]
     assert [len(b) for b in _batched(list(range(10)), 4000)] == [10]
+
+
+def test_batches_keep_the_input_order_and_take_the_items_out_of_the_list():
+    items = list(range(2500))
+    batches = _batched(items, 1000, 100)
+    assert next(batches) == list(range(100))
+    assert len(items) == 2400
+    assert [x for b in batches for x in b] == list(range(100, 2500)) and items == []

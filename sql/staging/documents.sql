@@ -1,4 +1,5 @@
 -- staging.documents: one row per distinct live article, its current landed version
+-- (no order by: a global sort of every document's text needs memory that grows with the corpus; order rows when you query)
 with landed as (
     select * from landing.documents
 ),
@@ -13,4 +14,3 @@ current_version as (
 select doc_id, source_uri, source_name, url, title, authors, section, published_at,
        published_at_origin, language, language_confidence, body_text, n_lines, n_body_lines, run_id
 from current_version
-order by doc_id

@@ -1,4 +1,5 @@
 -- staging.entities: people, organisations, places and dates found in body_text
+-- (no order by: a global sort of every document's text needs memory that grows with the corpus; order rows when you query)
 with landed as (
     select * from landing.entities
 ),
@@ -12,4 +13,3 @@ current_version as (
 
 select doc_id, sentence_id, kind, text, canonical, role, country_code, char_start, char_end
 from current_version
-order by doc_id, char_start, char_end, kind

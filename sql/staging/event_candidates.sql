@@ -1,4 +1,5 @@
 -- staging.event_candidates: per-document event candidates from the extractor
+-- (no order by: a global sort of every document's text needs memory that grows with the corpus; order rows when you query)
 with landed as (
     select * from landing.event_candidates
 ),
@@ -12,4 +13,3 @@ current_version as (
 
 select * exclude (_run_id)
 from current_version
-order by doc_id, candidate_no

@@ -1,4 +1,5 @@
 -- staging.lines: the audit of every input line of the live documents
+-- (no order by: a global sort of every document's text needs memory that grows with the corpus; order rows when you query)
 with landed as (
     select * from landing.lines
 ),
@@ -12,4 +13,3 @@ current_version as (
 
 select doc_id, line_no, text, kind, kept, reason, language
 from current_version
-order by doc_id, line_no
