@@ -77,6 +77,7 @@ class Document:
     n_body_lines: int
     run_id: str
     aux_text: str = ""  # text kept out of the body that still helps dating it (photo captions)
+    rules_version: str | None = None  # fingerprint of the extraction code and seeds/ (issue 14)
 
 
 @dataclass(slots=True)

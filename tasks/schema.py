@@ -29,6 +29,7 @@ DOCUMENTS = pa.schema([
     ("n_lines", pa.int32()),
     ("n_body_lines", pa.int32()),
     ("run_id", pa.string()),
+    ("rules_version", pa.string()),  # fingerprint of the extraction code and seeds/ that made the row
 ])
 
 LINES = pa.schema([
@@ -59,6 +60,9 @@ EVENT_CANDIDATES = pa.schema([
     ("candidate_no", pa.int32()),
     ("sentence_id", pa.int32()),
     ("trigger", pa.string()),
+    ("trigger_start", pa.int32()),  # offsets into body_text: body_text[trigger_start:trigger_end] == trigger
+    ("trigger_end", pa.int32()),
+    ("factuality", pa.string()),  # asserted | negated | future | possible
     ("event_type", pa.string()),
     ("cameo_code", pa.string()),
     ("actor1", pa.string()),

@@ -30,6 +30,10 @@ select
     lower(c.date_precision) as date_precision,
     c.sentence_id,
     c.evidence,
+    c.trigger,
+    c.trigger_start,
+    c.trigger_end,
+    coalesce(lower(c.factuality), 'asserted') as factuality,
     c.confidence,
     m.is_main,
     coalesce(c.is_background, false) as is_background

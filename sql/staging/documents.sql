@@ -12,5 +12,6 @@ current_version as (
 )
 
 select doc_id, source_uri, source_name, url, title, authors, section, published_at,
-       published_at_origin, language, language_confidence, body_text, n_lines, n_body_lines, run_id
+       published_at_origin, language, language_confidence, body_text, n_lines, n_body_lines, run_id,
+       rules_version
 from current_version
