@@ -7,7 +7,7 @@ LAKE    ?= lake
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup compile run test bench clean-lake distclean
+.PHONY: setup compile run test bench models clean-lake distclean
 
 setup: $(STAMP)
 
@@ -31,6 +31,20 @@ test: setup
 
 bench: compile
 	$(BIN)/python bench/throughput.py
+
+# the English NLP pipeline models/en (issue 15), rebuilt from the treebanks; not part of run/test.
+# TREEBANKS is read, never copied; the .spacy corpora and the training output go to git-ignored dirs.
+TREEBANKS ?= ../shared/data/treebanks
+EN_CORPUS := training/en/corpus
+EN_OUT    := training/en/out
+models: setup
+	rm -rf $(EN_CORPUS) $(EN_OUT)
+	$(BIN)/python training/en/convert.py --treebanks $(TREEBANKS) --out $(EN_CORPUS)
+	OMP_NUM_THREADS=1 $(BIN)/python -m spacy train training/en/config.cfg --output $(EN_OUT) --gpu-id -1 \
+		--paths.train $(EN_CORPUS)/train.spacy --paths.dev $(EN_CORPUS)/dev.spacy
+	$(BIN)/python training/en/publish.py $(EN_OUT)/model-best models/en
+	OMP_NUM_THREADS=1 $(BIN)/python training/en/evaluate.py models/en --corpus $(EN_CORPUS) \
+		--news $(TREEBANKS)/../throughput/inputs --out $(EN_OUT)/scores.json
 
 clean-lake:
 	rm -rf $(LAKE)
