@@ -34,15 +34,19 @@ bench: compile
 
 # the English NLP pipeline models/en (issue 15), rebuilt from the treebanks; not part of run/test.
 # TREEBANKS is read, never copied; the .spacy corpora and the training output go to git-ignored dirs.
+# Two trainings: tagger/morphologizer/lemmatizer/parser on a shared tok2vec, and the NER with its own.
 TREEBANKS ?= ../shared/data/treebanks
 EN_CORPUS := training/en/corpus
 EN_OUT    := training/en/out
 models: setup
-	rm -rf $(EN_CORPUS) $(EN_OUT)
+	rm -rf $(EN_CORPUS) $(EN_OUT) $(EN_OUT)-ner $(EN_OUT)-assembled
 	$(BIN)/python training/en/convert.py --treebanks $(TREEBANKS) --out $(EN_CORPUS)
 	OMP_NUM_THREADS=1 $(BIN)/python -m spacy train training/en/config.cfg --output $(EN_OUT) --gpu-id -1 \
 		--paths.train $(EN_CORPUS)/train.spacy --paths.dev $(EN_CORPUS)/dev.spacy
-	$(BIN)/python training/en/publish.py $(EN_OUT)/model-best models/en
+	OMP_NUM_THREADS=1 $(BIN)/python -m spacy train training/en/config-ner.cfg --output $(EN_OUT)-ner --gpu-id -1 \
+		--paths.train $(EN_CORPUS)/train-ner.spacy --paths.dev $(EN_CORPUS)/dev-ner.spacy
+	$(BIN)/python training/en/assemble.py $(EN_OUT)/model-best $(EN_OUT)-ner/model-best $(EN_OUT)-assembled
+	$(BIN)/python training/en/publish.py $(EN_OUT)-assembled models/en
 	OMP_NUM_THREADS=1 $(BIN)/python training/en/evaluate.py models/en --corpus $(EN_CORPUS) \
 		--news $(TREEBANKS)/../throughput/inputs --out $(EN_OUT)/scores.json
 

@@ -1,6 +1,6 @@
-"""newslake throughput benchmark (issue 7): newslake vs the trafilatura + langdetect peer, same docs, same cores.
+"""newslake throughput benchmark (issues 7, 15): newslake vs the text peer and the event peer, same docs, same cores.
 
-    python bench/throughput.py --copies 10 [--workers 2] [--skip-peer] [--rerun] [--profile]
+    python bench/throughput.py --copies 10 [--workers 2] [--skip-peer] [--skip-event-peer] [--rerun] [--profile]
 
 See bench/README.md for what is measured and the targets.
 """
@@ -24,7 +24,7 @@ import measure
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 OUT_DIR = BENCH_DIR / "out"
-TARGETS = {"ratio_vs_peer": 1.5, "docs_per_s_x10": 450.0, "rerun_pct_of_first": 5.0,
+TARGETS = {"ratio_vs_peer": 1.5, "ratio_vs_event_peer": 3.0, "docs_per_s_x10": 450.0, "rerun_pct_of_first": 5.0,
            "peak_rss_mib_100k": 1430.5,  # 1.5 GB = 1.5e9 bytes
            "rss_growth_pct_22k_to_100k": 10.0}
 VERSIONED = ("prefect", "duckdb", "pyarrow", "langdetect", "charset-normalizer", "trafilatura",
@@ -42,6 +42,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lake", default=None, help="lake dir (default bench/out/lake-xN; emptied first)")
     p.add_argument("--rerun", action="store_true", help="run newslake a second time on the unchanged corpus")
     p.add_argument("--skip-peer", action="store_true", help="do not run the peer")
+    p.add_argument("--skip-event-peer", action="store_true",
+                   help="do not run the event peer (trafilatura + langdetect + spaCy, bench/event_peer.py)")
+    p.add_argument("--event-peer-model", default=None, help="spaCy pipeline of the event peer (default models/en)")
     p.add_argument("--peer-fast", action="store_true", help="peer uses trafilatura.extract(fast=True)")
     p.add_argument("--profile", action="store_true",
                    help="after the timed runs, one more cold run under py-spy (bench/out/profile-*.txt)")
@@ -110,6 +113,31 @@ def measure_peer(a: argparse.Namespace, corpus: str, stamp: str) -> dict:
     if m.returncode != 0:
         print(f"[peer] exited {m.returncode}; stderr tail:\n{m.stderr_tail}", file=sys.stderr)
     return {"label": "peer", **m.as_dict(), "result": res, "output": str(out)}
+
+
+def measure_event_peer(a: argparse.Namespace, corpus: str, stamp: str) -> dict:
+    """One measured event-peer run (bench/event_peer.py) over the same corpus with the same number of processes."""
+    out = OUT_DIR / f"event-peer-{stamp}.jsonl"
+    cmd = [sys.executable, str(BENCH_DIR / "event_peer.py"), corpus, "--processes", str(a.workers),
+           "--out", str(out), "--json"] + (["--model", a.event_peer_model] if a.event_peer_model else [])
+    print(f"[event-peer] {' '.join(cmd)}", flush=True)
+    m = measure.run_measured(cmd, str(OUT_DIR / f"log-{stamp}-event-peer.txt"))
+    try:
+        res = json.loads(m.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        res = {}
+    if m.returncode != 0:
+        print(f"[event-peer] exited {m.returncode}; stderr tail:\n{m.stderr_tail}", file=sys.stderr)
+    return {"label": "event-peer", **m.as_dict(), "result": res, "output": str(out)}
+
+
+def peer_derived(run: dict) -> dict:
+    """docs/s, files/s and CPU per file of a peer run from what it reported."""
+    pr = run.get("result") or {}
+    wall = max(run["wall_seconds"], 1e-9)
+    return {"documents": pr.get("documents", 0), "files": pr.get("files", 0),
+            "docs_per_s": round(pr.get("documents", 0) / wall, 1), "files_per_s": round(pr.get("files", 0) / wall, 1),
+            "cpu_ms_per_file": round(1000 * run["cpu_seconds"] / pr["files"], 2) if pr.get("files") else None}
 
 
 def profile_newslake(a: argparse.Namespace, corpus: str, stamp: str) -> dict:
@@ -230,6 +258,8 @@ def print_report(res: dict) -> None:
         rows.append(("newslake re-run", res["rerun"]))
     if res.get("peer"):
         rows.append(("peer", res["peer"]))
+    if res.get("event_peer"):
+        rows.append(("event peer", res["event_peer"]))
     print(f"{'':16} {'docs':>7} {'wall s':>8} {'docs/s':>8} {'files/s':>8} {'CPU s':>8} "
           f"{'CPU ms/file':>11} {'tree PSS':>9} {'tree RSS':>9} {'max proc':>9}")
     for name, r in rows:
@@ -265,6 +295,11 @@ def print_report(res: dict) -> None:
     if "ratio_docs_per_s" in c:
         print(f"\nratio newslake/peer docs/s: {c['ratio_docs_per_s']:.2f}  (files/s: {c['ratio_files_per_s']:.2f}; "
               f"CPU per file peer/newslake: {c['ratio_cpu_per_file']:.2f})  target >= {TARGETS['ratio_vs_peer']}")
+    if "event_ratio_docs_per_s" in c:
+        e = res["event_peer"]["derived"]
+        print(f"newslake {d['docs_per_s']:.1f} docs/s, event peer {e['docs_per_s']:.1f} docs/s: "
+              f"ratio {c['event_ratio_docs_per_s']:.2f}  (files/s: {c['event_ratio_files_per_s']:.2f})  "
+              f"target >= {TARGETS['ratio_vs_event_peer']}")
     print("\ntargets (issue 7):")
     for line in target_lines(res):
         print("  " + line)
@@ -278,6 +313,10 @@ def target_lines(res: dict) -> list[str]:
     if "ratio_docs_per_s" in c:
         out.append(_verdict(c["ratio_docs_per_s"] >= TARGETS["ratio_vs_peer"],
                             f"newslake/peer docs/s {c['ratio_docs_per_s']:.2f} >= {TARGETS['ratio_vs_peer']}"))
+    if "event_ratio_docs_per_s" in c:
+        out.append(_verdict(c["event_ratio_docs_per_s"] >= TARGETS["ratio_vs_event_peer"],
+                            f"newslake/event peer docs/s {c['event_ratio_docs_per_s']:.2f} >= "
+                            f"{TARGETS['ratio_vs_event_peer']} (issue 15)"))
     scale = "" if res["args"]["copies"] == 10 else f" (target is for x10; this is x{res['args']['copies']})"
     out.append(_verdict(n["derived"]["docs_per_s"] >= TARGETS["docs_per_s_x10"],
                         f"docs/s {n['derived']['docs_per_s']:.1f} >= {TARGETS['docs_per_s_x10']:.0f}{scale}"))
@@ -319,13 +358,10 @@ def main(argv: list[str] | None = None) -> int:
         res["rerun"]["derived"] = derived(res["rerun"], a.workers)
     if not a.skip_peer:
         res["peer"] = measure_peer(a, corpus["dest"], stamp)
-        pr = res["peer"].get("result") or {}
-        res["peer"]["derived"] = {
-            "documents": pr.get("documents", 0), "files": pr.get("files", 0),
-            "docs_per_s": round(pr.get("documents", 0) / max(res["peer"]["wall_seconds"], 1e-9), 1),
-            "files_per_s": round(pr.get("files", 0) / max(res["peer"]["wall_seconds"], 1e-9), 1),
-            "cpu_ms_per_file": round(1000 * res["peer"]["cpu_seconds"] / pr["files"], 2) if pr.get("files") else None,
-        }
+        res["peer"]["derived"] = peer_derived(res["peer"])
+    if not a.skip_event_peer:
+        res["event_peer"] = measure_event_peer(a, corpus["dest"], stamp)
+        res["event_peer"]["derived"] = peer_derived(res["event_peer"])
     res["comparison"] = compare(res)
     if a.profile:
         res["profile"] = profile_newslake(a, corpus["dest"], stamp)
@@ -336,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     print_report(res)
     if a.profile and "self_pct" in res["profile"]:
         print_profile(res["profile"])
-    failed = res["newslake"]["returncode"] != 0 or (res.get("peer") or {}).get("returncode", 0) != 0
+    failed = res["newslake"]["returncode"] != 0 or any(
+        (res.get(k) or {}).get("returncode", 0) != 0 for k in ("peer", "event_peer"))
     return 1 if failed else 0
 
 
@@ -353,6 +390,11 @@ def compare(res: dict) -> dict:
         if n.get("cpu_ms_per_file") and p.get("cpu_ms_per_file"):
             c["ratio_cpu_per_file"] = round(p["cpu_ms_per_file"] / n["cpu_ms_per_file"], 3)
         c["meets_ratio_target"] = c["ratio_docs_per_s"] >= TARGETS["ratio_vs_peer"]
+    e = (res.get("event_peer") or {}).get("derived")
+    if e and e["docs_per_s"] and e["files_per_s"]:
+        c["event_ratio_docs_per_s"] = round(n["docs_per_s"] / e["docs_per_s"], 3)
+        c["event_ratio_files_per_s"] = round(n["files_per_s"] / e["files_per_s"], 3)
+        c["meets_event_ratio_target"] = c["event_ratio_docs_per_s"] >= TARGETS["ratio_vs_event_peer"]
     return c
 
 

@@ -272,7 +272,7 @@ def make_doc(vocab: Vocab, sents: list[Sentence], syntax: bool) -> Doc:
 
 
 def build(treebanks: Path, out: Path) -> dict[str, int]:
-    """Write train.spacy, dev.spacy, test-ewt.spacy, test-gum.spacy into out; returns doc counts."""
+    """Write train, dev, train-ner, dev-ner, test-ewt and test-gum .spacy files into out; returns doc counts."""
     vocab = Vocab()
     tb = treebanks
     ewt = {s: read_conllu(tb / "en_ewt" / f"en_ewt-ud-{s}.conllu") for s in ("train", "dev", "test")}
@@ -295,6 +295,9 @@ def build(treebanks: Path, out: Path) -> dict[str, int]:
         "test-ewt": to_docs(vocab, ewt["test"]),
         "test-gum": to_docs(vocab, gum["test"]),
     }
+    # the entity recognizer has its own tok2vec and trains on the NER-annotated documents only
+    corpora["train-ner"] = [d for d in corpora["train"] if d.has_annotation("ENT_IOB")]
+    corpora["dev-ner"] = [d for d in corpora["dev"] if d.has_annotation("ENT_IOB")]
     counts = {}
     for name, docs in corpora.items():
         DocBin(docs=docs, store_user_data=False).to_disk(out / f"{name}.spacy")
