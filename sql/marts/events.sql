@@ -3,6 +3,7 @@ with records as (
     select r.*, k.source_key, k.place_key, k.country_key, k.date_value, k.year_sure, k.year_explicit, k.precision
     from marts.event_records as r
     join intermediate.event_keys as k using (record_id)
+    where r.event_id is not null
 ),
 
 -- the event's actors come from its surest record: main first, then confidence, then record_id

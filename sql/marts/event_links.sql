@@ -1,0 +1,68 @@
+-- why records share an event: every link the merge weighed, one row per record pair.
+-- kind 'story': the scored decision between the main records of two documents telling a similar
+-- story (score, its parts, and whether it merged); kind 'rule': a record joined to the first
+-- record of its rule cluster (same type family and actors, overlapping time, same place)
+with events as (
+    select record_id, doc_id, event_id from marts.event_records where event_id is not null
+),
+
+story as (
+    select
+        l.record_a,
+        l.record_b,
+        'story' as kind,
+        l.score,
+        l.merged,
+        l.similarity,
+        l.undated,
+        l.days_apart,
+        l.far_apart,
+        l.same_family,
+        l.place_agree,
+        l.country_conflict,
+        l.actor_shared,
+        l.rule_veto
+    from intermediate.event_link_scores as l
+),
+
+rule_firsts as (
+    select record_id, cluster_key, min(record_id) over (partition by cluster_key) as first_record
+    from intermediate.event_rule_clusters
+),
+
+rules as (
+    select
+        first_record as record_a,
+        record_id as record_b,
+        'rule' as kind,
+        null::double as score,
+        true as merged,
+        null::double as similarity,
+        null::boolean as undated,
+        null::bigint as days_apart,
+        null::boolean as far_apart,
+        true as same_family,
+        null::boolean as place_agree,
+        null::boolean as country_conflict,
+        true as actor_shared,
+        false as rule_veto
+    from rule_firsts
+    where record_id <> first_record
+),
+
+links as (
+    select * from story
+    union all
+    select * from rules
+)
+
+select
+    l.record_a,
+    l.record_b,
+    a.doc_id as doc_a,
+    b.doc_id as doc_b,
+    case when a.event_id = b.event_id then a.event_id end as event_id,
+    l.* exclude (record_a, record_b)
+from links as l
+left join events as a on a.record_id = l.record_a
+left join events as b on b.record_id = l.record_b
