@@ -12,6 +12,8 @@ with weights as (
         max(weight::double) filter (where feature = 'place_agree') as w_place_agree,
         max(weight::double) filter (where feature = 'country_conflict') as w_country_conflict,
         max(weight::double) filter (where feature = 'actor_shared') as w_actor_shared,
+        max(weight::double) filter (where feature = 'people_shared') as w_people_shared,
+        max(weight::double) filter (where feature = 'people_apart') as w_people_apart,
         max(weight::double) filter (where feature = 'threshold') as threshold
     from seeds.merge_weights
 ),
@@ -38,6 +40,8 @@ parts as (
         len(list_intersect(
             list_filter(a.actor_keys, lambda x: x is not null), list_filter(b.actor_keys, lambda x: x is not null)
         )) > 0 as actor_shared,
+        coalesce(len(list_intersect(pa.people, pb.people)) > 0, false) as people_shared,
+        coalesce(len(list_intersect(pa.people, pb.people)) = 0, false) as people_apart,
         -- the rules know better: the same actors at another place or day, or (same type family) a
         -- shared actor with a different counterpart
         a.is_dyadic and b.is_dyadic and a.family = b.family and (
@@ -52,6 +56,8 @@ parts as (
     from intermediate.doc_links as l
     join mains as a on a.doc_no = l.no_a
     join mains as b on b.doc_no = l.no_b
+    left join intermediate.doc_people as pa on pa.doc_no = l.no_a
+    left join intermediate.doc_people as pb on pb.doc_no = l.no_b
 ),
 
 scored as (
@@ -67,6 +73,8 @@ scored as (
             + w.w_place_agree * p.place_agree::int
             + w.w_country_conflict * p.country_conflict::int
             + w.w_actor_shared * p.actor_shared::int
+            + w.w_people_shared * p.people_shared::int
+            + w.w_people_apart * p.people_apart::int
         ))) as score,
         w.threshold
     from parts as p

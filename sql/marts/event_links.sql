@@ -21,6 +21,8 @@ story as (
         l.place_agree,
         l.country_conflict,
         l.actor_shared,
+        l.people_shared,
+        l.people_apart,
         l.rule_veto
     from intermediate.event_link_scores as l
 ),
@@ -45,6 +47,8 @@ rules as (
         null::boolean as place_agree,
         null::boolean as country_conflict,
         true as actor_shared,
+        null::boolean as people_shared,
+        null::boolean as people_apart,
         false as rule_veto
     from rule_firsts
     where record_id <> first_record

@@ -63,7 +63,10 @@ counts as (
         count(distinct source_key) as n_sources,
         count(*) as n_records,
         list(distinct doc_id order by doc_id) as doc_ids,
-        count(distinct place_key) > 1 or count(distinct country_key) > 1 as location_conflict
+        -- places conflict when they lie in different countries; two places of one country (a city
+        -- and its river, a district and its city) may hold one another, so they do not
+        count(distinct country_key) > 1 or (count(distinct place_key) > 1 and count(country_key) = 0)
+            as location_conflict
     from records
     group by event_id
 )
