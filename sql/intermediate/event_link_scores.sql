@@ -14,6 +14,7 @@ with weights as (
         max(weight::double) filter (where feature = 'actor_shared') as w_actor_shared,
         max(weight::double) filter (where feature = 'people_shared') as w_people_shared,
         max(weight::double) filter (where feature = 'people_apart') as w_people_apart,
+        max(weight::double) filter (where feature = 'actors_differ') as w_actors_differ,
         max(weight::double) filter (where feature = 'threshold') as threshold
     from seeds.merge_weights
 ),
@@ -40,6 +41,10 @@ parts as (
         len(list_intersect(
             list_filter(a.actor_keys, lambda x: x is not null), list_filter(b.actor_keys, lambda x: x is not null)
         )) > 0 as actor_shared,
+        -- both main records name who acted, and no actor of one is an actor of the other
+        a.actor_keys[1] is not null and b.actor_keys[1] is not null and len(list_intersect(
+            list_filter(a.actor_keys, lambda x: x is not null), list_filter(b.actor_keys, lambda x: x is not null)
+        )) = 0 as actors_differ,
         coalesce(len(list_intersect(pa.people, pb.people)) > 0, false) as people_shared,
         coalesce(len(list_intersect(pa.people, pb.people)) = 0, false) as people_apart,
         -- the rules know better: the same actors at another place or day, or (same type family) a
@@ -75,6 +80,7 @@ scored as (
             + w.w_actor_shared * p.actor_shared::int
             + w.w_people_shared * p.people_shared::int
             + w.w_people_apart * p.people_apart::int
+            + w.w_actors_differ * p.actors_differ::int
         ))) as score,
         w.threshold
     from parts as p

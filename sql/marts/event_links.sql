@@ -21,6 +21,7 @@ story as (
         l.place_agree,
         l.country_conflict,
         l.actor_shared,
+        l.actors_differ,
         l.people_shared,
         l.people_apart,
         l.rule_veto
@@ -47,6 +48,7 @@ rules as (
         null::boolean as place_agree,
         null::boolean as country_conflict,
         true as actor_shared,
+        false as actors_differ,
         null::boolean as people_shared,
         null::boolean as people_apart,
         false as rule_veto
