@@ -1,6 +1,7 @@
--- the scored decision behind every story link: for each candidate pair of documents (doc_links),
--- the parts comparing their main records, the logistic score the weights of seeds.merge_weights
--- give them, and whether the link merges the two records' events (score >= threshold)
+-- the scored decision behind every story link: for each candidate pair of documents (doc_links, by
+-- doc_no), the parts comparing their main records, the logistic score the weights of
+-- seeds.merge_weights give them, and whether the link merges the two records' events
+-- (score >= threshold). Numbers, not ids: this table is as long as doc_links
 with weights as (
     select
         max(weight::double) filter (where feature = 'intercept') as intercept,
@@ -29,8 +30,8 @@ mains as (
 
 parts as (
     select
-        a.record_id as record_a,
-        b.record_id as record_b,
+        l.no_a,
+        l.no_b,
         l.similarity,
         l.undated,
         l.days_apart,

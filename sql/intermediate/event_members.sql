@@ -19,13 +19,21 @@ keys as (
     join nodes using (cluster_key)
 ),
 
+-- the main record of each document that reports an event, by document number
+mains as (
+    select keys.node, n.doc_no
+    from keys
+    join intermediate.doc_numbers as n using (doc_id)
+    where keys.is_main
+),
+
 -- the story links the scored decision merges (event_link_scores), between the rule clusters
 -- of the two documents' main records
 story_edges as (
     select distinct a.node as node_a, b.node as node_b
     from intermediate.event_link_scores as l
-    join keys as a on a.record_id = l.record_a
-    join keys as b on b.record_id = l.record_b
+    join mains as a on a.doc_no = l.no_a
+    join mains as b on b.doc_no = l.no_b
     where l.merged and a.node <> b.node
 ),
 

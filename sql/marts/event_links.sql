@@ -6,10 +6,17 @@ with events as (
     select record_id, doc_id, event_id from marts.event_records where event_id is not null
 ),
 
+mains as (
+    select k.record_id, n.doc_no
+    from intermediate.event_keys as k
+    join intermediate.doc_numbers as n using (doc_id)
+    where k.is_main and k.is_eventful
+),
+
 story as (
     select
-        l.record_a,
-        l.record_b,
+        a.record_id as record_a,
+        b.record_id as record_b,
         'story' as kind,
         l.score,
         l.merged,
@@ -26,6 +33,8 @@ story as (
         l.people_apart,
         l.rule_veto
     from intermediate.event_link_scores as l
+    join mains as a on a.doc_no = l.no_a
+    join mains as b on b.doc_no = l.no_b
 ),
 
 rule_firsts as (
