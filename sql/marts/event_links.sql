@@ -1,7 +1,10 @@
--- why records share an event: every link the merge weighed, one row per record pair.
+-- why records share an event: the links the merge weighed, one row per record pair.
 -- kind 'story': the scored decision between the main records of two documents telling a similar
--- story (score, its parts, and whether it merged); kind 'rule': a record joined to the first
--- record of its rule cluster (same type family and actors, overlapping time, same place)
+-- story (score, its parts, and whether it merged), for each document its five best-scored ones
+-- (a wire story run by n outlets has n^2 links; five per document keep the table linear, and as
+-- a link merges exactly when its score passes the threshold, every merged document keeps its
+-- strongest merged link); kind 'rule': a record joined to the first record of
+-- its rule cluster (same type family and actors, overlapping time, same place)
 with events as (
     select record_id, doc_id, event_id from marts.event_records where event_id is not null
 ),
@@ -11,6 +14,25 @@ mains as (
     from intermediate.event_keys as k
     join intermediate.doc_numbers as n using (doc_id)
     where k.is_main and k.is_eventful
+),
+
+-- each document's five best links, ties to the smaller document number (an aggregate, so it
+-- streams where a window over every pair would sort them all)
+directed as (
+    select no_a as doc_no, no_b as other_no, score from intermediate.event_link_scores
+    union all
+    select no_b, no_a, score from intermediate.event_link_scores
+),
+
+best as (
+    select doc_no, unnest(max_by(other_no, (score, -other_no), 5)) as other_no
+    from directed
+    group by doc_no
+),
+
+kept as (
+    select distinct least(doc_no, other_no) as no_a, greatest(doc_no, other_no) as no_b
+    from best
 ),
 
 story as (
@@ -33,6 +55,7 @@ story as (
         l.people_apart,
         l.rule_veto
     from intermediate.event_link_scores as l
+    semi join kept as k on k.no_a = l.no_a and k.no_b = l.no_b
     join mains as a on a.doc_no = l.no_a
     join mains as b on b.doc_no = l.no_b
 ),
