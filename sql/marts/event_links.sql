@@ -1,9 +1,9 @@
 -- why records share an event: the links the merge weighed, one row per record pair.
 -- kind 'story': the scored decision between the main records of two documents telling a similar
--- story (score, its parts, and whether it merged), for each document its five best-scored ones
--- (a wire story run by n outlets has n^2 links; five per document keep the table linear, and as
--- a link merges exactly when its score passes the threshold, every merged document keeps its
--- strongest merged link); kind 'rule': a record joined to the first record of
+-- story (score, its parts, and whether it merged), for each document its best-scored one (a
+-- wire story run by n outlets has n^2 links; one per document keeps the table linear, and as a
+-- link merges exactly when its score passes the threshold, a merged document keeps its strongest
+-- merged link); kind 'rule': a record joined to the first record of
 -- its rule cluster (same type family and actors, overlapping time, same place)
 with events as (
     select record_id, doc_id, event_id from marts.event_records where event_id is not null
@@ -16,18 +16,26 @@ mains as (
     where k.is_main and k.is_eventful
 ),
 
--- each document's five best links, ties to the smaller document number (an aggregate, so it
--- streams where a window over every pair would sort them all)
+-- each document's best link, ties to the smaller document number: plain max and min aggregates
+-- and a join with one row per document, which spill to disk at any size (a top-k aggregate or a
+-- window over every pair does not)
 directed as (
     select no_a as doc_no, no_b as other_no, score from intermediate.event_link_scores
     union all
     select no_b, no_a, score from intermediate.event_link_scores
 ),
 
-best as (
-    select doc_no, unnest(max_by(other_no, (score, -other_no), 5)) as other_no
+best_scores as (
+    select doc_no, max(score) as best_score
     from directed
     group by doc_no
+),
+
+best as (
+    select d.doc_no, min(d.other_no) as other_no
+    from directed as d
+    join best_scores as b on b.doc_no = d.doc_no and d.score = b.best_score
+    group by d.doc_no
 ),
 
 kept as (
