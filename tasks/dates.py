@@ -244,31 +244,78 @@ def is_future(sentence: str) -> bool:
     return bool(FUTURE.search(sentence))
 
 
-def infer_published(exprs: list[DateExpr], sentences_future: list[bool], today: dt.date | None = None) -> dt.date | None:
-    """A publication date guessed from the dates a text mentions (None when nothing pins the year).
+@dataclass(frozen=True, slots=True)
+class InferredDate:
+    """A date a text's own dates point at, how precise it is, and what it was taken from."""
+    date: dt.date
+    precision: str  # day | month | year
+    origin: str  # dateline | full date | weekday and year | month and year | year
 
-    exprs come with their sentence's tense (sentences_future). Anchors are full dates and month-days
-    whose weekday fits one year (the first such year not before the latest year mentioned, else the
-    latest past one): 'Tuesday April 26' => 2022 after a mention of 2019. The latest anchor wins; an
-    anchor in a future-tense sentence puts publication the day before it.
+
+BACKGROUND = re.compile(r"(?:\b(?:since|until|till|before|back\s+in|as\s+early\s+as|as\s+far\s+back\s+as|"
+                        r"ever\s+since|previous(?:ly)?|former(?:ly)?|last\s+time\s+in|founded\s+in|born\s+in|"
+                        r"established\s+in|in\s+the\s+past)\s+(?:\w+\s+)?$)", re.I)
+
+
+def is_background(text: str, x: DateExpr) -> bool:
+    """True when the words just before x set it in the past of the story ('since 2005', 'back in
+    March 2003', 'born in 1961'): such a date is context, never the date of the story."""
+    return bool(BACKGROUND.search(text[max(0, x.start - 40):x.start]))
+
+
+def infer_date(exprs: list[DateExpr], sentences_future: list[bool], today: dt.date | None = None,
+               text: str | None = None) -> InferredDate | None:
+    """The date a text's own dates point at, with its precision and origin (None when it names none).
+
+    Day anchors first (see infer_published): a dateline (a full date in the first 80 characters), the
+    latest full date, or a month-day whose weekday fits one year. Without one, the latest month of a
+    year and then the latest year the text mentions, skipping future-tense sentences, years after
+    today and (given the text) background dates ('since 2005', 'back in 2003').
     """
     today = today or dt.date.today()
+    day = _day_anchor(exprs, sentences_future, today)
+    if day:
+        return day
+    coarse = [(x.year, x.month or 0, x) for x, fut in zip(exprs, sentences_future)
+              if x.kind in ("monthyear", "year") and not fut and x.year <= today.year
+              and not (text is not None and is_background(text, x))]
+    if not coarse:
+        return None
+    year, month, x = max(coarse, key=lambda c: (c[0], c[1]))
+    if month:
+        return InferredDate(dt.date(year, month, 1), "month", "month and year")
+    return InferredDate(dt.date(year, 1, 1), "year", "year")
+
+
+def _day_anchor(exprs: list[DateExpr], sentences_future: list[bool], today: dt.date) -> InferredDate | None:
     years = [x.year for x in exprs if x.kind in ("year", "monthyear", "full") and x.year <= today.year]
     floor = max(years) if years else None
-    anchors: list[tuple[dt.date, bool]] = []
+    anchors: list[tuple[dt.date, bool, str]] = []
     for x, fut in zip(exprs, sentences_future):
         if x.kind == "full":
             d = _safe(x.year, x.month, x.day)
             if d and (x.weekday is None or d.weekday() == x.weekday):
-                anchors.append((d, fut))
+                anchors.append((d, fut, "dateline" if x.start < 80 else "full date"))
         elif x.kind == "monthday" and x.weekday is not None:
             fits = [y for y in range(today.year, 1990, -1)
                     if (d := _safe(y, x.month, x.day)) and d.weekday() == x.weekday]
             if floor:
                 fits = sorted(y for y in fits if y >= floor)[:1] or fits
             if fits:
-                anchors.append((_safe(fits[0], x.month, x.day), fut))
+                anchors.append((_safe(fits[0], x.month, x.day), fut, "weekday and year"))
     if not anchors:
         return None
-    d, fut = max(anchors)
-    return d - dt.timedelta(days=1) if fut else d
+    d, fut, origin = max(anchors)
+    return InferredDate(d - dt.timedelta(days=1) if fut else d, "day", origin)
+
+
+def infer_published(exprs: list[DateExpr], sentences_future: list[bool], today: dt.date | None = None) -> dt.date | None:
+    """A publication date guessed from the dates a text mentions (None when nothing pins the day).
+
+    exprs come with their sentence's tense (sentences_future). Anchors are full dates and month-days
+    whose weekday fits one year (the first such year not before the latest year mentioned, else the
+    latest past one): 'Tuesday April 26' => 2022 after a mention of 2019. The latest anchor wins; an
+    anchor in a future-tense sentence puts publication the day before it.
+    """
+    day = _day_anchor(exprs, sentences_future, today or dt.date.today())
+    return day.date if day else None

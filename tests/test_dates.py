@@ -69,3 +69,25 @@ def test_infer_from_full_dates_and_nothing_from_bare_weekdays():
     exprs = D.find_dates("The letter was sent on November 8, 2016, and published on Nov. 9, 2016.")
     assert D.infer_published(exprs, [False, False]) == dt.date(2016, 11, 9)
     assert D.infer_published(D.find_dates("He will arrive on Thursday."), [True]) is None
+
+
+def test_infer_date_gives_precision_and_origin():
+    today = dt.date(2026, 1, 1)
+    text = "WASHINGTON, April 28, 2009 - The rule was revoked. It had been adopted on December 11, 2008."
+    got = D.infer_date(D.find_dates(text), [False, False], today, text)
+    assert got == D.InferredDate(dt.date(2009, 4, 28), "day", "dateline")
+    text = "The quake struck in October 2009, the worst since 2004."
+    got = D.infer_date(D.find_dates(text), [False, False], today, text)
+    assert got == D.InferredDate(dt.date(2009, 10, 1), "month", "month and year")
+
+
+def test_background_and_future_years_are_never_the_story_date():
+    today = dt.date(2026, 1, 1)
+    text = "He has played for the club since 2005. The final was won in 2008. A rematch is planned."
+    exprs = D.find_dates(text)
+    assert D.is_background(text, exprs[0]) and not D.is_background(text, exprs[1])
+    assert D.infer_date(exprs, [False, False], today, text).date == dt.date(2008, 1, 1)
+    text = "The tournament was first held back in 2001. It will return in 2030."
+    exprs = D.find_dates(text)
+    assert D.infer_date(exprs, [False, True], today, text) is None
+    assert D.infer_date(D.find_dates("Nothing dated here."), [], today) is None

@@ -34,8 +34,9 @@ def _documents(rows):
 def _candidates(rows):
     base = {f.name: None for f in EVENT_CANDIDATES}
     out = []
-    for r in rows:
-        c = dict(base, **dict(zip(CANDIDATE_FIELDS, r)), sentence_id=0, evidence="...", confidence=0.8)
+    for r in rows:  # an optional 13th field is the factuality
+        c = dict(base, **dict(zip(CANDIDATE_FIELDS + ("factuality",), r)), sentence_id=0, evidence="...",
+                 confidence=0.8)
         c["event_date"] = _date(c["event_date"])
         out.append(c)
     return pa.Table.from_pylist(out, schema=EVENT_CANDIDATES)
@@ -218,15 +219,74 @@ def test_doc_links_pair_wire_copies_as_a_brute_force_cosine_does(tmp_path):
         for b in sorted(terms):
             if a < b:
                 sim = sum(w * terms[b].get(t, 0.0) for t, w in terms[a].items())
-                dated = dates[a] is not None and dates[b] is not None
-                if sim >= (0.16 if dated else 0.3) and (not dated or abs((dates[a] - dates[b]).days) <= 30):
-                    expected.add((a, b, round(sim, 9)))
-    got = {(a, b, round(s, 9)) for a, b, s in con.execute(
-        "select a.doc_id, b.doc_id, l.similarity from intermediate.doc_links as l "
+                undated = dates[a] is None or dates[b] is None
+                if sim >= 0.16:
+                    expected.add((a, b, round(sim, 9), undated, 0 if undated else abs((dates[a] - dates[b]).days)))
+    got = {(a, b, round(s, 9), u, d) for a, b, s, u, d in con.execute(
+        "select a.doc_id, b.doc_id, l.similarity, l.undated, l.days_apart from intermediate.doc_links as l "
         "join intermediate.doc_numbers as a on a.doc_no = l.no_a "
         "join intermediate.doc_numbers as b on b.doc_no = l.no_b").fetchall()}
     assert got == expected
-    pairs = {(a, b) for a, b, _ in got}
+    pairs = {(a, b) for a, b, *_ in got}
     assert {("copy0", "copy1"), ("copy0", "copy2"), ("copy1", "copy2"), ("copy0", "undated")} <= pairs
-    assert not any("late" in p and ("copy0" in p or "rewrite" in p) for p in pairs)  # 66 days apart
+    assert ("copy0", "late") in pairs  # a candidate: the scored link decides (66 days apart)
     assert not any("other" in p for p in pairs)
+
+
+def _link_build(tmp_path, extra_candidates=()):
+    wire = ("Guterres meets Putin in Moscow", "UN Secretary-General Antonio Guterres met Russian President "
+            "Vladimir Putin in Moscow on Tuesday to discuss humanitarian corridors from Mariupol.")
+    docs = [
+        *({"doc_id": f"copy{i}", "title": wire[0], "body_text": wire[1], "published_at": "2022-04-26",
+           "source_name": f"Outlet {i}"} for i in range(3)),
+        {"doc_id": "late", "title": wire[0], "body_text": wire[1], "published_at": "2022-07-01",
+         "source_name": "Outlet 9"},
+    ]
+    cands = [(d["doc_id"], 0, "CONSULT", "Antonio Guterres", "Vladimir Putin", "Moscow", "RU", None, None, None,
+              True, False) for d in docs]
+    return build(tmp_path, docs, cands + list(extra_candidates))
+
+
+def test_event_links_say_why_two_records_share_an_event(tmp_path):
+    con, failures = _link_build(tmp_path)
+    assert failures == []
+    links = {(r["doc_a"], r["doc_b"]): r for r in fetch(con, "select * from marts.event_links where kind = 'story'")}
+    same = links[("copy0", "copy1")]
+    assert same["merged"] and same["score"] >= 0.5 and same["event_id"] is not None
+    assert same["similarity"] > 0.9 and same["days_apart"] == 0 and not same["far_apart"]
+    late = links[("copy0", "late")]
+    assert late["far_apart"] and not late["merged"] and late["score"] < 0.5
+    ids = dict(con.execute("select doc_id, event_id from marts.event_records").fetchall())
+    assert ids["copy0"] == ids["copy1"] == ids["copy2"] != ids["late"]
+    n_sources = dict(con.execute("select event_id, n_sources from marts.events").fetchall())
+    assert n_sources[ids["copy0"]] == 3
+
+
+def test_the_weights_of_the_decision_are_seed_rows(tmp_path):
+    con, _ = _link_build(tmp_path)
+    features = {f for (f,) in con.execute("select feature from seeds.merge_weights").fetchall()}
+    parts = {c[0] for c in con.execute("describe intermediate.event_link_scores").fetchall()}
+    assert features - {"intercept", "threshold"} <= parts
+
+
+def test_negated_and_possible_records_make_no_event_and_future_ones_join_theirs(tmp_path):
+    extra = [("copy0", 1, "CONSULT", "Guterres", "Zelensky", "Kyiv", "UA", None, None, None, False, False, "negated"),
+             ("copy1", 1, "SANCTION", "EU", "Russia", None, None, None, None, None, False, False, "possible"),
+             ("copy2", 1, "CONSULT", "Antonio Guterres", "Vladimir Putin", "Moscow", "RU", None, None, None,
+              False, False, "future")]
+    con, failures = _link_build(tmp_path, extra)
+    assert failures == []
+    rows = {r["record_id"]: r for r in fetch(con, "select * from marts.event_records")}
+    assert rows["copy0-1"]["event_id"] is None and rows["copy0-1"]["factuality"] == "negated"
+    assert rows["copy1-1"]["event_id"] is None
+    assert rows["copy2-1"]["event_id"] == rows["copy0-0"]["event_id"]
+    assert rows["copy0-0"]["factuality"] == "asserted"
+
+
+def test_conflicts_name_the_values_and_their_sources(lake, tmp_path, fixture_rows):
+    con, _ = build(tmp_path, fixture_rows["documents"], fixture_rows["candidates"])
+    event_id = event_of(lake, "d003-0")["event_id"]
+    rows = con.execute("select value, source from marts.event_conflicts where event_id = ? and field = 'date'",
+                       [event_id]).fetchall()
+    assert ("2022-04-26", "Reuters") in rows and ("2022-04-25", "DW") in rows
+    assert con.execute("select count(*) from marts.event_conflicts where field = 'location'").fetchone()[0] == 0

@@ -1,5 +1,6 @@
--- pairs of documents (by doc_no) telling the same story: tf-idf cosine over the rarer terms they
--- share, published within 30 days of each other
+-- candidate pairs of documents (by doc_no) that may tell the same story: tf-idf cosine over the
+-- rarer terms they share (at least 0.16), with how far apart they were published; whether a pair
+-- is merged is decided by the scored link in event_link_scores
 with rare_terms as (
     select doc_no, term, weight
     from intermediate.doc_terms
@@ -58,8 +59,10 @@ similarities as (
     where ga.doc_no < gb.doc_no or (s.rep_a != s.rep_b and ga.doc_no > gb.doc_no)
 )
 
--- without both publication dates nothing bounds a story in time: ask for a closer match
-select least(no_a, no_b) as no_a, greatest(no_a, no_b) as no_b, similarity
+select
+    least(no_a, no_b) as no_a,
+    greatest(no_a, no_b) as no_b,
+    similarity,
+    undated,
+    coalesce(days_apart, 0) as days_apart
 from similarities
-where (undated or days_apart <= 30)
-    and similarity >= case when undated then 0.3 else 0.16 end

@@ -7,7 +7,8 @@ with candidates as (
         d.source_name as doc_source_name,
         coalesce(nullif(trim(d.source_name), ''), c.doc_id) as source_key,
         d.published_at,
-        d.published_at_origin
+        d.published_at_origin,
+        coalesce(nullif(lower(trim(c.factuality)), ''), 'asserted') as factuality_norm
     from staging.event_candidates as c
     left join staging.documents as d on d.doc_id = c.doc_id
 ),
@@ -162,11 +163,15 @@ select
     t_lo,
     t_hi,
     coalesce(is_background, false) as is_background,
-    -- exactly one main record per document: the given one unless it is background, else the
-    -- surest current record
+    factuality_norm as factuality,
+    -- negated and possible records report no event: they join none (a future one joins the event
+    -- it announces)
+    factuality_norm in ('asserted', 'future') as is_eventful,
+    -- exactly one main record per document: the extraction's (authoritative), else the surest
+    -- current record
     row_number() over (
         partition by doc_id
-        order by coalesce(is_background, false), coalesce(is_main, false) desc, confidence desc nulls last, candidate_no
+        order by coalesce(is_main, false) desc, coalesce(is_background, false), confidence desc nulls last, candidate_no
     ) = 1 as is_main,
     -- a record is anchored in time when its sure date (or, undated, the week before its
     -- publication) spans at most ten days

@@ -1,5 +1,6 @@
--- the merged event of every record: rule clusters joined through the main records of
--- documents telling the same story (connected components, smallest key wins)
+-- the merged event of every record that reports one (asserted or future): rule clusters joined
+-- through the scored story links between the main records of two documents (connected
+-- components, smallest key wins); negated and possible records have no row here
 with recursive clustered as (
     select k.*, c.cluster_key
     from intermediate.event_keys as k
@@ -18,33 +19,22 @@ keys as (
     join nodes using (cluster_key)
 ),
 
--- a document's main record is background only when all its records are
+-- the main record of each document that reports an event, by document number
 mains as (
-    select keys.*, n.doc_no
+    select keys.node, n.doc_no
     from keys
     join intermediate.doc_numbers as n using (doc_id)
     where keys.is_main
 ),
 
--- the story link is refused when the rules already know better: the same actors at another
--- place or day, or (same type family) a shared actor with a different counterpart
+-- the story links the scored decision merges (event_link_scores), between the rule clusters
+-- of the two documents' main records
 story_edges as (
     select distinct a.node as node_a, b.node as node_b
-    from intermediate.doc_links as l
+    from intermediate.event_link_scores as l
     join mains as a on a.doc_no = l.no_a
     join mains as b on b.doc_no = l.no_b
-    where a.node <> b.node
-        and not (
-            a.is_dyadic and b.is_dyadic and a.family = b.family and (
-                (a.pair_key = b.pair_key and (
-                    coalesce(a.place_key <> b.place_key, false)
-                    or (a.year_sure and b.year_sure and a.precision = 'day' and b.precision = 'day'
-                        and abs(date_diff('day', a.event_date, b.event_date)) > 2)
-                ))
-                or (a.pair_key <> b.pair_key and a.is_plover
-                    and len(list_intersect(a.actor_keys, b.actor_keys)) > 0)
-            )
-        )
+    where l.merged and a.node <> b.node
 ),
 
 edges as (

@@ -1,6 +1,8 @@
--- rule-based clusters: same type family and actor pair, then time segments, then places
+-- rule-based clusters of the records that report an event: same type family and actor pair,
+-- then time segments, then places
 with keys as (
     select * from intermediate.event_keys
+    where is_eventful
 ),
 
 -- 1. records anchored in time form segments per block: a new segment starts after a gap of

@@ -1,11 +1,16 @@
--- one row per event candidate: what each source reports, pointing at its merged event
+-- one row per event candidate: what each source reports, pointing at its merged event (none for
+-- a negated or possible record: it reports no event)
 with candidates as (
     select *, doc_id || '-' || candidate_no as record_id
     from staging.event_candidates
 ),
 
+keys as (
+    select record_id, is_main from intermediate.event_keys
+),
+
 members as (
-    select record_id, event_id, is_main from intermediate.event_members
+    select record_id, event_id from intermediate.event_members
 ),
 
 documents as (
@@ -35,8 +40,9 @@ select
     c.trigger_end,
     coalesce(lower(c.factuality), 'asserted') as factuality,
     c.confidence,
-    m.is_main,
+    k.is_main,
     coalesce(c.is_background, false) as is_background
 from candidates as c
-join members as m using (record_id)
+join keys as k using (record_id)
+left join members as m using (record_id)
 left join documents as d using (doc_id)

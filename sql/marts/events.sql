@@ -3,6 +3,7 @@ with records as (
     select r.*, k.source_key, k.place_key, k.country_key, k.date_value, k.year_sure, k.year_explicit, k.precision
     from marts.event_records as r
     join intermediate.event_keys as k using (record_id)
+    where r.event_id is not null
 ),
 
 -- the event's actors come from its surest record: main first, then confidence, then record_id
@@ -62,7 +63,10 @@ counts as (
         count(distinct source_key) as n_sources,
         count(*) as n_records,
         list(distinct doc_id order by doc_id) as doc_ids,
-        count(distinct place_key) > 1 or count(distinct country_key) > 1 as location_conflict
+        -- places conflict when they lie in different countries; two places of one country (a city
+        -- and its river, a district and its city) may hold one another, so they do not
+        count(distinct country_key) > 1 or (count(distinct place_key) > 1 and count(country_key) = 0)
+            as location_conflict
     from records
     group by event_id
 )

@@ -1,4 +1,7 @@
--- every event record belongs to an event of marts.events
-select r.record_id, r.event_id
+-- every event record that reports an event (asserted or future) belongs to an event of
+-- marts.events; a negated or possible one belongs to none
+select r.record_id, r.event_id, r.factuality
 from marts.event_records as r
-anti join marts.events as e on e.event_id = r.event_id
+left join marts.events as e on e.event_id = r.event_id
+where (r.factuality in ('negated', 'possible')) <> (r.event_id is null)
+    or (r.event_id is not null and e.event_id is null)
