@@ -7,7 +7,7 @@ LAKE    ?= lake
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup compile run test bench clean-lake distclean
+.PHONY: setup compile run test bench clean-lake distclean models-junk
 
 setup: $(STAMP)
 
@@ -31,6 +31,10 @@ test: setup
 
 bench: compile
 	$(BIN)/python bench/throughput.py
+
+# the clean stage's line/block classifier, trained on ../shared/data/junk_* (deterministic; ~10 min on 2 cores)
+models-junk: setup
+	PYTHONPATH=$(CURDIR) $(BIN)/python training/junk/train.py --data ../shared/data --out models/junk
 
 clean-lake:
 	rm -rf $(LAKE)

@@ -7,7 +7,9 @@ comment sections. Per-source boilerplate learning lives in legacy_templates.py.
 """
 from __future__ import annotations
 
+from tasks.clean.classify import model_for, predict
 from tasks.clean.legacy_templates import learn_boilerplate, source_key
+from tasks.clean.paragraphs import justext_classes
 from tasks.clean.phrases import _pre_junk, match_phrase
 from tasks.clean.rules import _paragraph_classes
 from tasks.clean.structure import (_bylines_and_dates, _drop_above_headline, _final_kinds, _find_title,
@@ -21,15 +23,20 @@ __all__ = ["KINDS", "Unit", "byline_names", "classify", "clean_document", "learn
 
 
 def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None = None,
-             boilerplate: frozenset[str] = frozenset(), lenient: bool = False) -> dict:
+             boilerplate: frozenset[str] = frozenset(), lenient: bool = False, fmt: str = "text") -> dict:
     """Set kind/reason on every unit; returns the document fields found (title, authors, ...).
 
     lenient: the text is an extracted article body (JSON) — only labelled junk is dropped.
+    fmt: 'text' or 'html', which weights of the learned classifier decide (rules when none).
     """
     _features(units, stoplist)
     _pre_junk(units, boilerplate)
     seq = [u for u in units if u.text]
-    _paragraph_classes(seq, lenient)
+    model = None if lenient else model_for(fmt)
+    if model is None:
+        _paragraph_classes(seq, lenient)
+    else:
+        _learned_classes(seq, model)
     fields: dict = {"title": None, "authors": [], "section": None, "source_name": None, "published_raw": None}
     title = _find_title(seq, title_hint)
     ti = seq.index(title) if title is not None else -1
@@ -45,6 +52,35 @@ def classify(units: list[Unit], stoplist: frozenset[str], title_hint: str | None
         _rest_of_page(seq, ti)
     _final_kinds(seq)
     return fields
+
+
+def _learned_classes(seq: list[Unit], model: dict) -> None:
+    """jusText's classes, the hand rules' classes and the page's signals as features; the model decides.
+
+    The rules' verdict stands unless the model is confident against it (p below `low` drops a unit the
+    rules keep, p above `high` keeps one they drop). A label set before (phrase family, page structure,
+    recurrence) is a feature: the model may keep such a unit, otherwise the label names the junk kind; a line
+    recurring across the source's documents stays boilerplate."""
+    _paragraph_classes(seq, False)
+    if _plain_article(seq):
+        return
+    for u in seq:
+        u.rule = u.cls
+    justext_classes(seq)
+    predict(seq, model)
+    low, high = model["low"], model["high"]
+    for u in seq:
+        recurring = u.kind is not None and (u.reason or "").startswith("boilerplate")
+        if not recurring and (u.p >= high or (u.rule == "good" and u.p >= low)):
+            u.kind, u.reason, u.cls = None, None, "good"
+        else:
+            u.cls = "bad"
+
+
+def _plain_article(seq: list[Unit]) -> bool:
+    """Nothing but prose (a headline line at most): no junk for the model to find, the rules' verdict stands."""
+    odd = [i for i, u in enumerate(seq) if u.cls != "good" or u.kind is not None]
+    return len(odd) <= 1 and all(i < 3 and seq[i].kind is None for i in odd)
 
 
 def clean_document(raw: RawDoc, boilerplate: frozenset[str] = frozenset()) -> CleanDoc:
@@ -76,7 +112,7 @@ def _clean(raw: RawDoc, boilerplate: frozenset[str]) -> CleanDoc:
         return _fallback(raw, boilerplate)
     if raw.fmt == "html":
         units, meta = html_units(raw.text)
-        fields = classify(units, _doc_stoplist(units), hint or meta.get("title"), boilerplate)
+        fields = classify(units, _doc_stoplist(units), hint or meta.get("title"), boilerplate, fmt="html")
         return _finish(units, fields, meta)
     if raw.fmt == "json":
         units = json_units(raw.text)

@@ -135,6 +135,11 @@ def _bylines_and_dates(seq: list[Unit], ti: int, fields: dict) -> None:
             _mark(u, "dateline", "dateline: date line")
 
 
+def _label(u: Unit, kind: str, reason: str | None) -> None:
+    """The kind of a unit the classifier decided (its explanation stays)."""
+    u.kind, u.reason = kind, reason
+
+
 def _final_kinds(seq: list[Unit]) -> None:
     """Kinds for the units no rule labelled: good ones are body/heading, the rest junk by position."""
     body_idx = [i for i, u in enumerate(seq) if u.kind is None and u.cls == "good"]
@@ -146,19 +151,19 @@ def _final_kinds(seq: list[Unit]) -> None:
             continue
         if u.cls == "good":
             heading = len(u.text) < 150 and not u.text.endswith(_SENTENCE_END) and u.cf != "good"
-            _mark(u, "heading" if heading else "body", None)
+            _label(u, "heading" if heading else "body", None)
         elif u.bullet:
-            _mark(u, "nav", "nav: list item")
+            _label(u, "nav", "nav: list item")
         elif u.link_density > MAX_LINK_DENSITY:
-            _mark(u, "nav", "nav: link text")
+            _label(u, "nav", "nav: link text")
         elif i in menu:
-            _mark(u, "nav", "nav: menu run")
+            _label(u, "nav", "nav: menu run")
         elif i < first_good:
-            _mark(u, "nav", "nav: header zone")
+            _label(u, "nav", "nav: header zone")
         elif i > last_body:
-            _mark(u, "footer", "footer: after article")
+            _label(u, "footer", "footer: after article")
         else:
-            _mark(u, "other", u.reason or "junk: %s" % (
+            _label(u, "other", u.reason or "junk: %s" % (
                 "short line among junk" if u.cf == "short" else "low text density"))
 
 
@@ -249,7 +254,10 @@ def _finish(units: list[Unit], fields: dict, meta: dict | None = None) -> CleanD
         kept = u.kind in ("body", "heading")
         if kept:
             paras.append(u.text)
-        lines.append(Line(u.no, u.raw, u.kind, kept, u.reason))
+        reason = u.reason
+        if u.why:  # a learned decision: its probability and strongest features
+            reason = "%s (%s)" % (reason, u.why) if reason and not kept else u.why
+        lines.append(Line(u.no, u.raw, u.kind, kept, reason))
     return CleanDoc(lines=lines, body_text="\n\n".join(paras), title=fields["title"],
                     authors=fields["authors"], section=fields["section"], source_name=fields["source_name"],
                     published_raw=fields["published_raw"], meta=meta or {})

@@ -52,6 +52,13 @@ class Unit:
     words: int = 0
     stop: float = 0.0
     tokens: list[str] | None = None  # lower-case words, split once (stoplist choice and features share them)
+    tag: str = ""  # HTML: the element the block's text starts in
+    content: bool = False  # HTML: inside <article>/<main> or a content-named element
+    depth: int = 0  # HTML: nesting depth
+    jt: str = ""  # jusText's class after its context pass
+    rule: str = ""  # the hand rules' class (rules.py), a feature of the learned classifier
+    p: float = -1.0  # the learned classifier's probability of article text (-1: not asked)
+    why: str = ""  # the classifier's strongest features for its decision
 
     def word_list(self) -> list[str]:
         if self.tokens is None:
@@ -122,7 +129,8 @@ def html_units(html: str) -> tuple[list[Unit], dict]:
     units = []
     for no, b in enumerate(H.blocks(soup), 1):
         u = Unit(no, b.text, b.text, heading=b.heading,
-                 link_density=b.link_chars / len(b.text), box=b.box)
+                 link_density=b.link_chars / len(b.text), box=b.box, tag=b.tag, content=b.content,
+                 depth=b.depth)
         if b.pruned is not None:
             u.kind, u.reason = b.pruned
         units.append(u)
@@ -161,5 +169,6 @@ def _doc_stoplist(units: list[Unit]) -> frozenset[str]:
 
 
 def _mark(u: Unit, kind: str, reason: str) -> None:
-    u.kind, u.reason = kind, reason
+    """A rule's verdict (it replaces the classifier's explanation)."""
+    u.kind, u.reason, u.why = kind, reason, ""
 
