@@ -178,13 +178,12 @@ def context_features(p1: list[float]) -> list[list[float]]:
 
 def _linear(stage: dict, rows: list[list[float]]) -> list[tuple[float, list[float]]]:
     """(probability, per-feature contributions) of each row under a standardised logistic model."""
-    mean, scale, coef, b = stage["mean"], stage["scale"], stage["coef"], stage["intercept"]
-    out = []
-    for r in rows:
-        contrib = [c * (x - m) / s for x, m, s, c in zip(r, mean, scale, coef)]
-        z = b + sum(contrib)
-        out.append((1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), contrib))
-    return out
+    import numpy as np
+    x = np.asarray(rows, dtype=float).reshape(len(rows), len(stage["coef"]))
+    contrib = (x - np.asarray(stage["mean"])) / np.asarray(stage["scale"]) * np.asarray(stage["coef"])
+    z = np.clip(stage["intercept"] + contrib.sum(axis=1), -30.0, 30.0)
+    p = 1.0 / (1.0 + np.exp(-z))
+    return list(zip(p.tolist(), contrib.tolist()))
 
 
 def predict(seq: list[Unit], model: dict) -> None:
