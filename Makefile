@@ -7,7 +7,7 @@ LAKE    ?= lake
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup compile run test bench models clean-lake distclean
+.PHONY: setup compile run test bench models models-en models-junk clean-lake distclean
 
 setup: $(STAMP)
 
@@ -32,13 +32,16 @@ test: setup
 bench: compile
 	$(BIN)/python bench/throughput.py
 
+# every model the pipeline loads, rebuilt from open data; not part of run/test
+models: models-en models-junk
+
 # the English NLP pipeline models/en (issue 15), rebuilt from the treebanks; not part of run/test.
 # TREEBANKS is read, never copied; the .spacy corpora and the training output go to git-ignored dirs.
 # Two trainings: tagger/morphologizer/lemmatizer/parser on a shared tok2vec, and the NER with its own.
 TREEBANKS ?= ../shared/data/treebanks
 EN_CORPUS := training/en/corpus
 EN_OUT    := training/en/out
-models: setup
+models-en: setup
 	rm -rf $(EN_CORPUS) $(EN_OUT) $(EN_OUT)-ner $(EN_OUT)-assembled
 	$(BIN)/python training/en/convert.py --treebanks $(TREEBANKS) --out $(EN_CORPUS)
 	OMP_NUM_THREADS=1 $(BIN)/python -m spacy train training/en/config.cfg --output $(EN_OUT) --gpu-id -1 \
@@ -49,6 +52,10 @@ models: setup
 	$(BIN)/python training/en/publish.py $(EN_OUT)-assembled models/en
 	OMP_NUM_THREADS=1 $(BIN)/python training/en/evaluate.py models/en --corpus $(EN_CORPUS) \
 		--news $(TREEBANKS)/../throughput/inputs --out $(EN_OUT)/scores.json
+
+# the clean stage's line/block classifier, trained on ../shared/data/junk_* (deterministic; ~10 min on 2 cores)
+models-junk: setup
+	PYTHONPATH=$(CURDIR) $(BIN)/python training/junk/train.py --data ../shared/data --out models/junk
 
 clean-lake:
 	rm -rf $(LAKE)

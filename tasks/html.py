@@ -40,6 +40,8 @@ class Block:
     item: bool
     pruned: tuple[str, str] | None
     box: int = 0  # which container element (div, td, article, ...) holds the text
+    content: bool = False  # inside <article>/<main> or an element whose class/id names article content
+    depth: int = 0  # how many elements enclose the text
 
 
 def parse(html: str):
@@ -74,6 +76,17 @@ def _junk_kind(el) -> tuple[str, str] | None:
     return m.lastgroup, "html: %s '%s'" % (m.lastgroup, m.group(0)[:30])
 
 
+def _content_marker(el) -> bool:
+    """An element whose class or id names article content (article-body, entry-content, story ...)."""
+    attrs = el.attrs
+    if not attrs:
+        return False
+    cls = attrs.get("class")
+    key = " ".join(cls) if isinstance(cls, list) else str(cls or "")
+    key += " " + str(attrs.get("id") or "")
+    return bool(key.strip()) and bool(_CONTENT_ATTR.search(key))
+
+
 def blocks(soup) -> list[Block]:
     """Text blocks of the page in document order (iterative walk: deep nesting cannot overflow)."""
     from bs4 import Comment, NavigableString
@@ -81,8 +94,8 @@ def blocks(soup) -> list[Block]:
     skip_strings = (Comment, Declaration, Doctype, ProcessingInstruction)
     out: list[Block] = []
     parts: list[str] = []
-    state = {"link": 0, "heading": 0, "item": 0, "caption": 0}
-    cur = {"links": 0, "tag": "", "heading": False, "item": False, "box": 0}
+    state = {"link": 0, "heading": 0, "item": 0, "caption": 0, "content": 0, "depth": 0}
+    cur = {"links": 0, "tag": "", "heading": False, "item": False, "box": 0, "content": False, "depth": 0}
     boxes = [0]
     n_boxes = 0
     pruned: list[tuple[str, str]] = []
@@ -95,7 +108,8 @@ def blocks(soup) -> list[Block]:
                 p = pruned[-1] if pruned else None
                 if p is None and state["caption"]:
                     p = ("caption", "html: <figcaption>")
-                out.append(Block(text, cur["links"], cur["tag"], cur["heading"], cur["item"], p, cur["box"]))
+                out.append(Block(text, cur["links"], cur["tag"], cur["heading"], cur["item"], p, cur["box"],
+                                 cur["content"], cur["depth"]))
             parts.clear()
         cur["links"] = 0
         cur["heading"] = bool(state["heading"])
@@ -106,6 +120,10 @@ def blocks(soup) -> list[Block]:
         node, leaving, info = stack.pop()
         if leaving:
             name = node.name
+            state["depth"] -= 1
+            if info is not None and info[1]:
+                state["content"] -= 1
+            info = info[0] if info is not None else None
             if name in BLOCK:
                 flush()
             if name == "a":
@@ -131,6 +149,8 @@ def blocks(soup) -> list[Block]:
                 cur["heading"] = bool(state["heading"])
                 cur["item"] = bool(state["item"])
                 cur["box"] = boxes[-1]
+                cur["content"] = state["content"] > 0
+                cur["depth"] = state["depth"]
             parts.append(s)
             if state["link"]:
                 cur["links"] += len(s.strip())
@@ -164,7 +184,11 @@ def blocks(soup) -> list[Block]:
         if name in HEADINGS or name == "li":
             cur["heading"] = bool(state["heading"])
             cur["item"] = bool(state["item"])
-        stack.append((node, True, junk))
+        content = name in ("article", "main") or _content_marker(node)
+        if content:
+            state["content"] += 1
+        state["depth"] += 1
+        stack.append((node, True, (junk, content)))
         children = getattr(node, "contents", None)
         if children:
             stack.extend((c, False, None) for c in reversed(children))
