@@ -402,9 +402,9 @@ def resolve_aliases(mentions: list[Mention], extra_people: list[Mention] = ()) -
             if ref and ref is not m and (first.lower() in function_words() or HEADLINE_VERB.search(first)) \
                     and gz.fold(first) not in gz.fold(" ".join(ref.name_tokens)):
                 # a headline word glued to a surname: 'Criticizes Guterres' -> 'Guterres'
-                last = m.name_tokens[-1]
+                last = m.name_tokens[-1]  # may be re-cased ('SOCCER' -> 'Soccer'): text comes from the span
                 m.start = m.end - len(last)
-                m.text, m.name_tokens = last, (last,)
+                m.text, m.name_tokens = m.text[len(m.text) - len(last):], (last,)
     for m in mentions:
         if m.kind not in ("PERSON", "UNKNOWN") or len(m.name_tokens) != 1:
             continue
