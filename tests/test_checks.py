@@ -35,7 +35,6 @@ def _doc(**kw):
       {"candidate_no": 1, "event_type": "ACCUSE", "is_main": True}], "marts_records_one_main_per_document"),
     ([{"candidate_no": 0, "event_type": "CONSULT", "is_main": True},
       {"candidate_no": 0, "event_type": "ACCUSE", "is_main": False}], "marts_records_unique_record_id"),
-    ([{"candidate_no": 0, "event_type": "OTHER", "is_main": False}], "candidates_other_is_main"),
     ([{"candidate_no": 0, "event_type": "CONSULT", "is_main": True, "trigger": "met", "trigger_start": 0,
        "trigger_end": 3}], "candidates_trigger_offsets_match_body"),
 ])

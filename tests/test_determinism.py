@@ -12,8 +12,8 @@ from conftest import FIXTURES, SEED_ARTICLES, run_cli
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import determinism  # noqa: E402
 
-NAV = ["Home | World | Business | Sport", "Subscribe to our newsletter", "Share this article",
-       "Most read stories this week", "© Example Gazette 2024"]
+NAV = ["Home | World | Business | Sport", "Example Gazette, independent news from the valley since 1887",
+       "Share this article", "Most read stories this week", "© Example Gazette 2024"]
 STORIES = [
     "The foreign minister met his counterpart in Paris on Tuesday for talks on trade, officials said.",
     "Police arrested three men after a protest outside parliament turned violent on Monday evening.",
@@ -30,8 +30,12 @@ def make_inputs(root: Path) -> Path:
     site = root / "gazette"
     site.mkdir(parents=True)
     for i, story in enumerate(STORIES):
-        lines = NAV[:3] + [f"Story number {i}: {story.split(',')[0]}", "", story,
-                           f"{story} It was the {i + 1}th report of its kind.", ""] + NAV[3:]
+        paras = [story, f"{story} It was the {i + 1}th report of its kind.",
+                 f"Officials were expected to give more details later, according to report {i}.",
+                 f"Critics said the decision {i} would be challenged in the courts before the end of the year.",
+                 f"Local people told reporters that they had expected news like story {i} for some time."]
+        lines = NAV[:3] + [f"Story number {i}: {story.split(',')[0]}", ""] + \
+            [x for p in paras for x in (p, "")] + NAV[3:]
         (site / f"page{i}.txt").write_text("\n".join(lines), encoding="utf-8")
     shutil.copytree(SEED_ARTICLES, root / "seeds")
     for sub in ("clean", "extract"):
