@@ -186,7 +186,16 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
             if pending:
                 stage_raw(pending[0], quote(pending[1]), quote(writer))
             learned = learn_templates(settings.lake, quote(writer))
+            # documents stored by earlier runs under other rules: extracted again from their stored input
+            # (before this run's batches are committed, so a failure can quarantine the path's row of this run)
             stale = reextract.stale_documents(settings.lake, rules_version())
+            loaded_now = {r.doc_id for _, got, _ in batches for r in got.rows if r.status == "loaded"}
+            stale = {k: v for k, v in stale.items() if k not in loaded_now}
+            if stale:
+                s = reextract.run(settings, executor, writer, run_id, stale, len(batches) + 1, process_batch,
+                                  land_batch, ledger_counts, {r.path: r for _, got, _ in batches for r in got.rows})
+                summary.add_stats(stats, s, documents=False)
+                changed = changed or s["re_extracted"] > 0
 
             def finish(batch_no: int, rows: list, futures: list[Future], n_inputs: int, first: bool) -> None:
                 nonlocal changed
@@ -212,14 +221,6 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
                 pending = (batch_no, got.rows, futures, n_inputs, pending is None)
             if pending:
                 finish(*pending)
-            # documents stored by earlier runs under other rules: extracted again from their stored input
-            if stale:
-                loaded_now = {r.doc_id for _, got, _ in batches for r in got.rows if r.status == "loaded"}
-                s = reextract.run(settings, executor, writer, run_id,
-                                  {k: v for k, v in stale.items() if k not in loaded_now},
-                                  (batches[-1][0] if batches else 0) + 1, process_batch, land_batch, ledger_counts)
-                summary.add_stats(stats, s, documents=False)
-                changed = changed or s["re_extracted"] > 0
         writer.close()
         land.write_stat_cache(settings.lake, [*stat_parts, land.stat_table(led.take_observed()),
                                               land.stat_table(led.stat_cache)])  # + paths not seen this run

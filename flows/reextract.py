@@ -62,8 +62,10 @@ def stored_inputs(lake: str, doc_ids: list[str], batch_rows: int):
 
 
 def run(settings: Settings, executor: Executor, writer: land.RunWriter, run_id: str,
-        stale: dict[str, str | None], first_batch: int, process_batch, land_batch, ledger_counts) -> dict:
-    """Re-extract the stale documents batch by batch; a document that now fails is quarantined."""
+        stale: dict[str, str | None], first_batch: int, process_batch, land_batch, ledger_counts,
+        this_run: dict[str, LedgerRow]) -> dict:
+    """Re-extract the stale documents batch by batch; a document that now fails is quarantined: its path's
+    row of this run (not yet committed) says so, or a new row does when this run did not see the path."""
     from flows.summary import add_stats, new_stats
     stats = new_stats()
     if not stale:
@@ -95,7 +97,7 @@ def run(settings: Settings, executor: Executor, writer: land.RunWriter, run_id: 
                                      settings.expected_languages, {}, rules_version(),
                                      {r.doc_id: doc_runs[r.doc_id] for r in c}, per_doc))
         s = process_batch(batch_no, quote(futures), quote(writer))
-        rows = _failure_rows(s["failures"], {r.source_uri: r.doc_id for r in raws}, run_id)
+        rows = _failure_rows(s["failures"], {r.source_uri: r.doc_id for r in raws}, run_id, this_run)
         land_batch(batch_no, quote(rows), quote(writer))
         ledger_counts.add(rows)
         add_stats(stats, s)
@@ -119,9 +121,18 @@ def _unrecorded_templates(lake: str, raws, stale, recorded) -> dict[str, templat
     return templates.learn_from_parquet(lake, land.committed_parts(lake, "raw_documents"), sorted(keys))
 
 
-def _failure_rows(failures: list[tuple[str, str]], doc_of: dict[str, str], run_id: str) -> list[LedgerRow]:
-    """Quarantine rows for documents whose re-extraction failed (their old rows must not stay live)."""
+def _failure_rows(failures: list[tuple[str, str]], doc_of: dict[str, str], run_id: str,
+                  this_run: dict[str, LedgerRow]) -> list[LedgerRow]:
+    """Quarantine rows for documents whose re-extraction failed (their old rows must not stay live): the
+    path's row of this run turns quarantined, else a new row is made (one row per path and run)."""
     now = dt.datetime.now(dt.timezone.utc)
-    return [LedgerRow(ingest.file_id(uri), uri, None, None, doc_of.get(uri), "quarantined",
-                      f"re-extraction (rules changed) failed: {reason}"[:500], run_id, now)
-            for uri, reason in failures]
+    out = []
+    for uri, reason in failures:
+        why = f"re-extraction (rules changed) failed: {reason}"[:500]
+        if uri in this_run:
+            if this_run[uri].doc_id == doc_of.get(uri):  # else the path now holds another document
+                this_run[uri].status, this_run[uri].reason = "quarantined", why
+        else:
+            out.append(LedgerRow(ingest.file_id(uri), uri, None, None, doc_of.get(uri), "quarantined", why,
+                                 run_id, now))
+    return out
