@@ -280,7 +280,7 @@ def _label(tokens: tuple[str, ...], initial: bool, locative: bool) -> tuple | No
         return out("ORG", row["name"], media=row["kind"] == "MEDIA", c=row["country_code"] or country)
     if not titled and len(name) <= 4:
         pl = gz.place(" ".join(name))
-        if pl and pl[2] == "city" and gz.cities()[key][2] < MIN_BARE_CITY and not locative:
+        if pl and pl[2] == "city" and gz.cities()[key.removeprefix("the ")][2] < MIN_BARE_CITY and not locative:
             pl = None
         if pl and not (len(name) == 1 and name[0].isupper() and len(name[0]) > 3 and pl[2] != "country"):
             return out("PLACE", pl[0], pl[2], c=pl[1])

@@ -100,3 +100,11 @@ def test_a_date_match_ending_in_whitespace_keeps_its_span_and_text_equal():
     body = "Talks ended on January 5, 2024\u2028and resumed."
     for x in D.find_dates(body):
         assert body[x.start:x.end] == x.text
+
+
+def test_an_all_caps_the_before_a_city_is_no_error():
+    """Found by the long hypothesis run: 'THE İSTANBUL' looked the city up with its article."""
+    from tasks import pipeline as P
+    raw = RawDoc("d1", "x.txt", "json", "the\nthe.\nTHE  THE İSTANBUL  THE", {})
+    res = P.process_chunk([raw], "r")
+    assert res.failures == [] and res.tables["documents"].num_rows == 1
