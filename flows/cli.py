@@ -71,11 +71,71 @@ def _iso_date(value: str) -> str:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+LOG_DIR = ".logs"  # under the lake: one log file per `newslake run`
+KEEP_LOGS = 20
+
+
 def cmd_run(a: argparse.Namespace) -> int:
+    """`newslake run` with everything written to stderr (tracebacks, library noise, worker output) sent to
+    a log file in the lake; the terminal gets the summary, or one line saying what failed and where the
+    log is."""
+    log_path, saved = _stderr_to_log(a.lake)
+    terminal = os.fdopen(os.dup(saved), "w", buffering=1) if saved is not None else sys.stderr
+    from tasks.lock import set_terminal
+    set_terminal(terminal)
+    try:
+        return _cmd_run(a, terminal, log_path)
+    except BaseException as exc:  # noqa: BLE001 - the one line; the log keeps the traceback
+        import traceback
+        traceback.print_exc()
+        if isinstance(exc, KeyboardInterrupt):
+            print(f"newslake: run interrupted (log: {log_path})", file=terminal)
+            return 130
+        print(f"newslake: run failed: {_one_line(exc)} (full log: {log_path})", file=terminal)
+        return 1
+    finally:
+        sys.stderr.flush()
+        set_terminal(None)
+        if saved is not None:
+            os.dup2(saved, 2)
+            os.close(saved)
+        if terminal is not sys.stderr:
+            terminal.close()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{exc.__class__.__name__}: {text[:300]}{'...' if len(text) > 300 else ''}"
+
+
+def _stderr_to_log(lake: str) -> tuple[str, int | None]:
+    """Point file descriptor 2 (this process and every worker it starts) at a new log file under the lake;
+    returns its path and a duplicate of the old stderr (None when the log cannot be made)."""
+    try:
+        log_dir = os.path.join(lake, LOG_DIR)
+        os.makedirs(log_dir, exist_ok=True)
+        old = sorted(f for f in os.listdir(log_dir) if f.startswith("run-") and f.endswith(".log"))
+        for f in old[:max(0, len(old) - KEEP_LOGS + 1)]:
+            try:
+                os.unlink(os.path.join(log_dir, f))
+            except OSError:
+                pass
+        path = os.path.join(log_dir, f"run-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%fZ}-{os.getpid()}.log")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    except OSError:
+        return "(no log: the lake directory is not writable)", None
+    sys.stderr.flush()
+    saved = os.dup(2)
+    os.dup2(fd, 2)
+    os.close(fd)
+    return os.path.abspath(path), saved
+
+
+def _cmd_run(a: argparse.Namespace, terminal, log_path: str) -> int:
     quiet_prefect()
     server = None
     if not os.environ.get("PREFECT_API_URL"):
-        done = _run_if_unchanged(a)
+        done = _run_if_unchanged(a, terminal)
         if done is not None:
             return done
         from flows.server import TemporaryServer
@@ -95,11 +155,8 @@ def cmd_run(a: argparse.Namespace) -> int:
                 result = newslake_flow(paths=a.paths or None, lake=a.lake, workers=a.workers, runner=a.runner,
                                        dask_address=a.dask_address, published_at=a.published_at)
             except LakeBusy as exc:
-                print(f"newslake: {exc}", file=sys.stderr)
+                print(f"newslake: {exc}", file=terminal)
                 return 3
-            except Exception as exc:
-                print(f"newslake: run failed: {exc.__class__.__name__}: {exc}", file=sys.stderr)
-                return 1
     finally:
         if server:
             _drain_prefect_workers()
@@ -108,14 +165,14 @@ def cmd_run(a: argparse.Namespace) -> int:
     return 0
 
 
-def _run_if_unchanged(a: argparse.Namespace) -> int | None:
+def _run_if_unchanged(a: argparse.Namespace, terminal=None) -> int | None:
     """Exit status of a run that found every input unchanged (no Prefect server needed), else None."""
     from flows.unchanged import run_if_unchanged
     from tasks.lock import LakeBusy
     try:
         result = run_if_unchanged(_run_settings(a))
     except LakeBusy as exc:
-        print(f"newslake: {exc}", file=sys.stderr)
+        print(f"newslake: {exc}", file=terminal or sys.stderr)
         return 3
     except Exception:  # whatever stopped the check (say an unreadable ledger), the flow meets and reports it
         return None
@@ -245,7 +302,7 @@ def console() -> None:
     every object one by one (about 0.5 s after 22k files), which os._exit skips; a `serve` process
     or an error exit ends the usual way."""
     status = main()
-    if sys.argv[1:2] == ["run"] and status == 0:
+    if sys.argv[1:2] == ["run"]:  # also after a failure: no library noise at interpreter exit
         import logging
         logging.shutdown()
         sys.stdout.flush()

@@ -10,10 +10,11 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from flows import runners, summary
-from tasks import ingest, land, models, pipeline
-from tasks.config import Settings
+from flows import reextract, runners, summary
+from tasks import clean, ingest, land, models, pipeline, templates
+from tasks.config import Settings, rules_version
 from tasks.faults import checkpoint
 from tasks.land import new_run_id
 from tasks.lock import lake_lock
@@ -50,19 +51,38 @@ def ingest_batch(batch_no: int, entries: list[ingest.InputEntry], led: ingest.Le
     return out
 
 
-def submit_chunks(docs: list, executor: Executor, settings: Settings, run_id: str) -> list[Future]:
-    """Start cleaning, language detection and extraction of a batch's documents, chunk by chunk."""
+def _chunks(docs: list, settings: Settings, executor: Executor) -> tuple[list[list], Executor]:
     chunks = [docs[i:i + settings.chunk_size] for i in range(0, len(docs), settings.chunk_size)]
     if len(chunks) == 1 and settings.runner != "dask":
         executor = runners.InlineExecutor()  # one chunk: starting workers would cost more than it saves
-    return [executor.submit(pipeline.process_chunk, c, run_id, settings.published_at,
-                            settings.expected_languages) for c in chunks]
+    return chunks, executor
+
+
+def submit_raw_tables(docs: list, executor: Executor, settings: Settings, run_id: str) -> list[Future]:
+    """Start turning a batch's decoded documents into raw_documents rows (with their template lines)."""
+    chunks, executor = _chunks(docs, settings, executor)
+    return [executor.submit(templates.raw_table, c, run_id) for c in chunks]
+
+
+def submit_chunks(raws: pa.Table, executor: Executor, settings: Settings, run_id: str,
+                  learned: dict[str, templates.Template]) -> list[Future]:
+    """Start cleaning, language detection and extraction of a batch's documents, chunk by chunk."""
+    docs, doc_runs = templates.raws_from_table(raws)
+    chunks, executor = _chunks(docs, settings, executor)
+    futures = []
+    for c in chunks:
+        keys = {clean.source_key(r) for r in c}
+        futures.append(executor.submit(
+            pipeline.process_chunk, c, run_id, settings.published_at, settings.expected_languages,
+            {k: t for k, t in learned.items() if k in keys}, rules_version(),
+            {r.doc_id: doc_runs[r.doc_id] for r in c}))
+    return futures
 
 
 @task(name="clean-language-extract", task_run_name="process batch {batch_no}", cache_policy=NO_CACHE)
 def process_batch(batch_no: int, futures: list[Future], writer: land.RunWriter) -> dict:
     """Collect a batch's chunk results (clean, language, extract) and stage them as Parquet."""
-    stats = {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": []}
+    stats = summary.new_stats()
     parts: dict[str, list[pa.Table]] = {}
     for fut in futures:
         res: pipeline.ChunkResult = fut.result()
@@ -73,11 +93,36 @@ def process_batch(batch_no: int, futures: list[Future], writer: land.RunWriter) 
         stats["languages"].update(res.languages)
         stats["timings"].update(res.timings)
         stats["failures"].extend(res.failures)
+        stats["repairs"].update(res.repairs)
+        stats["no_model"].update(res.no_model)
     for name, tables in parts.items():  # one Parquet file per table and batch: fewer, larger row groups
         writer.write(name, pa.concat_tables(tables), batch_no)
     get_run_logger().info("batch %d: %d documents in %d chunks, languages %s", batch_no,
                           stats["documents"], len(futures), dict(stats["languages"].most_common(8)))
     return stats
+
+
+@task(name="stage-raw", task_run_name="stage raw batch {batch_no}", cache_policy=NO_CACHE)
+def stage_raw(batch_no: int, futures: list[Future], writer: land.RunWriter) -> int:
+    """Collect a batch's raw_documents rows and stage them (committed later, with the batch)."""
+    tables = [f.result() for f in futures]
+    if tables:
+        writer.write("raw_documents", pa.concat_tables(tables), batch_no)
+    return sum(t.num_rows for t in tables)
+
+
+@task(name="learn-templates", task_run_name="learn templates", cache_policy=NO_CACHE)
+def learn_templates(lake: str, writer: land.RunWriter) -> dict[str, templates.Template]:
+    """Per-source templates over every stored document and this run's, for the sources this run read."""
+    staged = writer.all_staged("raw_documents")
+    keys = set()
+    for p in staged:
+        keys.update(pq.read_table(p, columns=["source_key"])["source_key"].to_pylist())
+    paths = [*land.committed_parts(lake, "raw_documents"), *map(str, staged)]
+    learned = templates.learn_from_parquet(lake, paths, sorted(keys))
+    get_run_logger().info("templates: %d sources read, %d with boilerplate lines", len(keys),
+                          sum(1 for t in learned.values() if t.lines))
+    return learned
 
 
 @task(name="land", task_run_name="land batch {batch_no}", cache_policy=NO_CACHE)
@@ -120,37 +165,60 @@ def newslake_flow(paths: list[str] | None = None, lake: str = "lake", workers: i
         writer = land.RunWriter(settings.lake, run_id)
         ledger_counts = summary.LedgerCounts()
         changed = False
-        stats = {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": []}
+        stats = summary.new_stats()
         stat_parts = []  # this run's file stats, batch by batch
+        batches: list[tuple[int, ingest.Ingested, int]] = []  # (batch_no, ledger rows, inputs) read in pass 1
         with runners.chunk_executor(settings) as executor, summary.progress(len(entries)) as advance:
-
-            def finish(batch_no: int, got: ingest.Ingested, futures: list[Future], n_inputs: int) -> None:
-                nonlocal changed
-                if futures:
-                    s = process_batch(batch_no, quote(futures), quote(writer))
-                    summary.mark_failures(got.rows, s["failures"])
-                    for k in ("documents", "failures"):
-                        stats[k] += s[k]
-                    stats["languages"].update(s["languages"])
-                    stats["timings"].update(s["timings"])
-                land_batch(batch_no, quote(got.rows), quote(writer))
-                stat_parts.append(land.stat_table(led.take_observed()))
-                ledger_counts.add(got.rows)
-                changed = changed or any(led.changes_live_documents(r) for r in got.rows)
-                advance(n_inputs)
-
-            pending = None  # the previous batch: its chunks run in the pool while the next one is read
-            # a first batch of one chunk per worker gets the pool going while the next batch is read;
-            # batches then double up to batch_files, so reading one never keeps the workers waiting
+            # pass 1: read every input and stage its decoded documents (templates are learned from all of them)
+            pending = None  # the previous batch: its raw rows are made in the pool while the next one is read
             first = min(settings.batch_files, settings.chunk_size * settings.workers)
             for batch_no, batch in enumerate(_batched(entries, settings.batch_files, first), 1):
                 # quote(): large arguments are not walked by Prefect (that costs more than the work)
                 got = ingest_batch(batch_no, quote(batch), quote(led), quote(manifest_meta),
                                    quote(manifest_reasons), run_id, settings.max_file_bytes)
-                futures = submit_chunks(got.docs, executor, settings, run_id) if got.docs else []
+                futures = submit_raw_tables(got.docs, executor, settings, run_id) if got.docs else []
+                got.docs = []  # from here on, the staged raw_documents part stands for them
+                if pending:
+                    stage_raw(pending[0], quote(pending[1]), quote(writer))
+                pending = (batch_no, futures)
+                batches.append((batch_no, got, len(batch)))
+                stat_parts.append(land.stat_table(led.take_observed()))
+            if pending:
+                stage_raw(pending[0], quote(pending[1]), quote(writer))
+            learned = learn_templates(settings.lake, quote(writer))
+            # documents stored by earlier runs under other rules: extracted again from their stored input
+            # (before this run's batches are committed, so a failure can quarantine the path's row of this run)
+            stale = reextract.stale_documents(settings.lake, rules_version())
+            loaded_now = {r.doc_id for _, got, _ in batches for r in got.rows if r.status == "loaded"}
+            stale = {k: v for k, v in stale.items() if k not in loaded_now}
+            if stale:
+                s = reextract.run(settings, executor, writer, run_id, stale, len(batches) + 1, process_batch,
+                                  land_batch, ledger_counts, {r.path: r for _, got, _ in batches for r in got.rows})
+                summary.add_stats(stats, s, documents=False)
+                changed = changed or s["re_extracted"] > 0
+
+            def finish(batch_no: int, rows: list, futures: list[Future], n_inputs: int, first: bool) -> None:
+                nonlocal changed
+                if first:
+                    writer.write("templates", templates.template_table(learned), batch_no)
+                if futures:
+                    s = process_batch(batch_no, quote(futures), quote(writer))
+                    summary.mark_failures(rows, s["failures"])
+                    summary.add_stats(stats, s)
+                land_batch(batch_no, quote(rows), quote(writer))
+                ledger_counts.add(rows)
+                changed = changed or any(led.changes_live_documents(r) for r in rows)
+                advance(n_inputs)
+
+            # pass 2: clean, detect the language and extract, batch by batch, with the run's templates
+            pending = None
+            for batch_no, got, n_inputs in batches:
+                futures = []
+                for part in writer.staged("raw_documents", batch_no):
+                    futures += submit_chunks(pq.read_table(part), executor, settings, run_id, learned)
                 if pending:
                     finish(*pending)
-                pending = (batch_no, got, futures, len(batch))
+                pending = (batch_no, got.rows, futures, n_inputs, pending is None)
             if pending:
                 finish(*pending)
         writer.close()

@@ -27,6 +27,25 @@ def mark_failures(rows: list[LedgerRow], failures: list[tuple[str, str]]) -> Non
             r.status, r.reason = "quarantined", reasons[r.path]
 
 
+def new_stats() -> dict:
+    """The per-run processing counters the flow adds batch results into."""
+    return {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": [], "repairs": Counter(),
+            "no_model": Counter(), "re_extracted": 0, "not_re_extractable": 0}
+
+
+def add_stats(into: dict, part: dict, documents: bool = True) -> None:
+    """Add one batch's (or the re-extraction's) counters into the run's."""
+    for k, v in part.items():
+        if k == "documents" and not documents:
+            continue
+        if isinstance(v, list):
+            into.setdefault(k, []).extend(v)
+        elif isinstance(v, dict):
+            into.setdefault(k, Counter()).update(v)
+        else:
+            into[k] = into.get(k, 0) + v
+
+
 class LedgerCounts:
     """Statuses and reasons of a run's ledger rows, counted batch by batch (no rows kept)."""
 
@@ -60,6 +79,12 @@ def run_summary(lake: str, run_id: str, ledger: LedgerCounts, stats: dict, count
         "conflicting_events": facts["conflicting_events"],
         "touched_events": facts["touched_events"],
         "stage_seconds": {k: round(v, 2) for k, v in sorted(stats["timings"].items())},
+        "re_extracted": stats.get("re_extracted", 0),
+        "not_re_extractable": stats.get("not_re_extractable", 0),
+        "no_extraction": dict(Counter(stats.get("no_model", {})).most_common()),
+        "span_repairs": dict(sorted(stats.get("repairs", {}).items())),
+        "test_warnings": {k[len(models.WARN_PREFIX):]: v for k, v in sorted(counts.items())
+                          if k.startswith(models.WARN_PREFIX)},
     }
 
 
@@ -84,6 +109,16 @@ def format_summary(s: dict) -> str:
     ]
     for c in s["conflicting_events"][:3]:
         out.append(f"    {c[1]} {c[2]} / {c[3]} @ {c[4]}: {c[5]} sources, dates {c[6]}")
+    no_ext = s.get("no_extraction") or {}
+    if no_ext:
+        per = ", ".join(f"{k} {v}" for k, v in list(no_ext.items())[:8])
+        out.append(f"  no extraction   {sum(no_ext.values())} documents (no model for: {per})")
+    if s.get("re_extracted"):
+        out.append(f"  re-extracted {s['re_extracted']} documents: rules changed")
+    if s.get("not_re_extractable"):
+        out.append(f"  not re-extracted {s['not_re_extractable']} documents: input not stored in the lake")
+    if s.get("test_warnings"):
+        out.append("  test warnings   " + ", ".join(f"{k} {v}" for k, v in s["test_warnings"].items()))
     if s.get("flow_run"):
         out.append(f"  flow run        {s['flow_run']}")
     return "\n".join(out)
@@ -97,6 +132,8 @@ def publish_artifacts(s: dict) -> None:
     md += [f"| {k} | {v} |" for k, v in s["by_status"].items()]
     md += ["", "## Reasons", "", "| reason | files |", "|---|---|"]
     md += [f"| {_md(r)} | {n} |" for r, n in s["top_reasons"]] or ["| none | 0 |"]
+    md += ["", "## SQL data tests with severity warn", "", "| test | failing rows |", "|---|---|"]
+    md += [f"| {k} | {v} |" for k, v in (s.get("test_warnings") or {}).items()] or ["| none | 0 |"]
     md += ["", "## Documents per language (lake)", "", "| language | documents |", "|---|---|"]
     md += [f"| {k} | {v} |" for k, v in s["languages_in_lake"].items()]
     md += ["", "## Sources that disagree", "", "| event | type | actors | location | sources | dates |",
@@ -126,9 +163,11 @@ def progress(total: int):
                                            description="files ingested")
     done = [0]
     bar = None
-    if sys.stderr.isatty():
+    from tasks.lock import terminal
+    if terminal().isatty():
+        from rich.console import Console
         from rich.progress import Progress
-        bar = Progress(transient=True)
+        bar = Progress(transient=True, console=Console(file=terminal()))
         bar.start()
         job = bar.add_task("ingest", total=total)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter
 from pathlib import Path
 
 from flows import summary
@@ -45,7 +44,7 @@ def run_if_unchanged(settings: Settings) -> dict | None:
         counts = models.append_ledger(lake, run_id, land.read_run_ledger(lake, run_id))
         ledger_counts = summary.LedgerCounts()
         ledger_counts.add(rows)
-        stats = {"documents": 0, "languages": Counter(), "timings": Counter(), "failures": []}
+        stats = summary.new_stats()
         result = summary.run_summary(lake, run_id, ledger_counts, stats, counts, time.perf_counter() - started)
     result["flow_run"] = "none: every input unchanged (pre-flight check, no Prefect server started)"
     return result

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
 ARTICLES_DIR = SEEDS_DIR / "articles"
 SQL_DIR = ROOT / "sql"
+EXTRACT_LANGUAGES = frozenset({"en"})  # languages event extraction has a model for; others are counted
 
 
 def _env(name: str, default, cast=str):
@@ -49,3 +50,24 @@ def seed_rows(name: str) -> tuple[dict, ...]:
     """Rows of seeds/<name>.csv as dicts (cached; the file is UTF-8 with a header)."""
     with open(SEEDS_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:
         return tuple(dict(r) for r in csv.DictReader(f))
+
+
+# tasks/ modules that move, store or publish rows without deciding their content: not part of the rules
+NOT_RULES = frozenset({"__init__.py", "ingest.py", "land.py", "models.py", "lock.py", "faults.py", "warm.py"})
+MODELS_DIR = ROOT / "models"
+
+
+@functools.cache
+def rules_version() -> str:
+    """Fingerprint of the extraction code (tasks/ stage modules and packages, models/) and seeds/ data:
+    what staging.documents.rules_version records, and what makes a run re-extract stored documents."""
+    import hashlib
+    files = [p for p in (ROOT / "tasks").rglob("*.py")
+             if not (p.parent == ROOT / "tasks" and p.name in NOT_RULES) and "__pycache__" not in p.parts]
+    files += [p for p in SEEDS_DIR.rglob("*") if p.is_file() and ARTICLES_DIR not in p.parents]
+    if MODELS_DIR.is_dir():
+        files += [p for p in MODELS_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    h = hashlib.sha256()
+    for p in sorted(files, key=lambda p: p.relative_to(ROOT).as_posix()):
+        h.update(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]

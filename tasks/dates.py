@@ -130,6 +130,7 @@ def find_dates(text: str, words: list[tuple[int, int, str]] | None = None) -> li
         lead = raw[:len(raw) - len(raw.lstrip())]
         s += len(lead)
         raw = raw.strip()
+        e = s + len(raw)  # the text stripped at the end too: the span must hold exactly raw
         if g["md"] or g["dm"]:
             k = "1" if g["md"] else "2"
             day = int(g["day" + k])

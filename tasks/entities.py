@@ -280,7 +280,7 @@ def _label(tokens: tuple[str, ...], initial: bool, locative: bool) -> tuple | No
         return out("ORG", row["name"], media=row["kind"] == "MEDIA", c=row["country_code"] or country)
     if not titled and len(name) <= 4:
         pl = gz.place(" ".join(name))
-        if pl and pl[2] == "city" and gz.cities()[key][2] < MIN_BARE_CITY and not locative:
+        if pl and pl[2] == "city" and gz.cities()[key.removeprefix("the ")][2] < MIN_BARE_CITY and not locative:
             pl = None
         if pl and not (len(name) == 1 and name[0].isupper() and len(name[0]) > 3 and pl[2] != "country"):
             return out("PLACE", pl[0], pl[2], c=pl[1])
@@ -402,9 +402,9 @@ def resolve_aliases(mentions: list[Mention], extra_people: list[Mention] = ()) -
             if ref and ref is not m and (first.lower() in function_words() or HEADLINE_VERB.search(first)) \
                     and gz.fold(first) not in gz.fold(" ".join(ref.name_tokens)):
                 # a headline word glued to a surname: 'Criticizes Guterres' -> 'Guterres'
-                last = m.name_tokens[-1]
+                last = m.name_tokens[-1]  # may be re-cased ('SOCCER' -> 'Soccer'): text comes from the span
                 m.start = m.end - len(last)
-                m.text, m.name_tokens = last, (last,)
+                m.text, m.name_tokens = m.text[len(m.text) - len(last):], (last,)
     for m in mentions:
         if m.kind not in ("PERSON", "UNKNOWN") or len(m.name_tokens) != 1:
             continue

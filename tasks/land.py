@@ -41,13 +41,14 @@ class RunWriter:
     def __init__(self, lake: str | os.PathLike, run_id: str):
         self.lake, self.run_id = Path(lake), run_id
         self.staging = Path(lake) / ".staging" / run_id
-        self.pending: list[tuple[str, Path]] = []
+        self.pending: list[tuple[str, Path, int]] = []  # (table, staged file, batch)
         self.rows: dict[str, int] = {}
         self._n = 0
 
     def write(self, table_name: str, table: pa.Table, batch_no: int) -> None:
-        """Stage one part of `table_name` for batch `batch_no` (empty tables are skipped)."""
-        if table.num_rows == 0:
+        """Stage one part of `table_name` for batch `batch_no` (empty tables are skipped, but for the
+        ledger: its part is what commits a batch, even one that only re-extracted documents)."""
+        if table.num_rows == 0 and table_name != LEDGER:
             return
         schema = TABLES[table_name]
         table = table.select(schema.names).cast(schema)
@@ -56,22 +57,31 @@ class RunWriter:
         name = f"part-{batch_no:05d}-{self._n:05d}.parquet"
         tmp = self.staging / f"{table_name}.{name}.tmp"
         pq.write_table(table, tmp, compression="zstd")
-        self.pending.append((table_name, tmp))
+        self.pending.append((table_name, tmp, batch_no))
         self.rows[table_name] = self.rows.get(table_name, 0) + table.num_rows
 
     def commit(self, batch_no: int, ledger: pa.Table) -> None:
         """Move the batch's staged parts into the lake, then its ledger part: the batch is committed."""
         self.write(LEDGER, ledger, batch_no)
-        ordered = [p for p in self.pending if p[0] != LEDGER] + [p for p in self.pending if p[0] == LEDGER]
-        for table_name, tmp in ordered:
+        mine = [p for p in self.pending if p[2] == batch_no]
+        ordered = [p for p in mine if p[0] != LEDGER] + [p for p in mine if p[0] == LEDGER]
+        for table_name, tmp, _batch in ordered:
             if table_name == LEDGER:
                 checkpoint("before-ledger")
             dest_dir = parquet_dir(self.lake) / table_name / f"run-{self.run_id}"
             dest_dir.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, dest_dir / tmp.name[len(table_name) + 1:-len(".tmp")])
             _fsync_dir(dest_dir)
-        self.pending.clear()
+        self.pending = [p for p in self.pending if p[2] != batch_no]
         checkpoint("batch-committed")
+
+    def staged(self, table_name: str, batch_no: int) -> list[Path]:
+        """The staged (not yet committed) parts of one table and batch."""
+        return [p[1] for p in self.pending if p[0] == table_name and p[2] == batch_no]
+
+    def all_staged(self, table_name: str) -> list[Path]:
+        """Every staged part of one table."""
+        return [p[1] for p in self.pending if p[0] == table_name]
 
     def close(self) -> None:
         """Drop this run's (now empty) staging directory."""

@@ -11,6 +11,19 @@ from pathlib import Path
 LOCK_NAME = ".newslake.lock"
 
 
+_TERMINAL = []  # the user's terminal, when the CLI sends stderr to the run's log file
+
+
+def set_terminal(stream) -> None:
+    """Where notices meant for the user go (the CLI's terminal while stderr goes to the log)."""
+    _TERMINAL[:] = [stream] if stream is not None else []
+
+
+def terminal():
+    """The stream for notices to the user: the terminal the CLI kept, else sys.stderr."""
+    return _TERMINAL[0] if _TERMINAL else sys.stderr
+
+
 class LakeBusy(RuntimeError):
     """Another run held the lake for longer than we were willing to wait."""
 
@@ -33,7 +46,7 @@ def lake_lock(lake: str | os.PathLike, timeout_s: float = 600.0, poll_s: float =
                     raise LakeBusy(f"another newslake run holds {path}; gave up after {timeout_s:.0f} s") from None
                 if not told:
                     print(f"newslake: another run is writing to {lake}; waiting up to {timeout_s:.0f} s ...",
-                          file=sys.stderr, flush=True)
+                          file=terminal(), flush=True)
                     told = True
                 time.sleep(poll_s)
         os.ftruncate(fd, 0)

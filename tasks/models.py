@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from tasks import land
-from tasks.config import SEEDS_DIR, SQL_DIR
+from tasks.config import SEEDS_DIR, SQL_DIR, rules_version
 from tasks.faults import checkpoint
 from tasks.schema import TABLES
 
@@ -34,6 +34,9 @@ SCRATCH_CATALOGS = ("intermediate",)  # build-time only tables, kept in memory: 
 
 
 log = logging.getLogger(__name__)
+
+
+WARN_PREFIX = "warn:"  # build counts of failing `warn` data tests: warn:<test> -> rows
 
 
 class ModelError(RuntimeError):
@@ -111,9 +114,21 @@ def discover_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> 
     return [models[t] for t in order]
 
 
+SEVERITIES = ("error", "warn")
+_SEVERITY = re.compile(r"^\s*--\s*severity\s*:\s*(\w+)", re.M)
+
+
 def data_tests(sql_dir: Path = SQL_DIR) -> list[tuple[str, str]]:
     """(name, sql) of every SQL data test: a select returning the failing rows."""
     return [(p.stem, read_sql(p)) for p in sorted((sql_dir / "tests").glob("*.sql"))]
+
+
+def test_severity(sql: str) -> str:
+    """A data test's severity, from its `-- severity: error|warn` comment (dbt's idea): `error` fails the
+    build (structural: keys, ledger coverage), `warn` is counted and reported. Default: error."""
+    m = _SEVERITY.search(sql)
+    sev = m.group(1).lower() if m else "error"
+    return sev if sev in SEVERITIES else "error"
 
 
 def load_landing(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike) -> dict[str, int]:
@@ -183,10 +198,19 @@ def finished_scratch(ordered: list[Model], i: int, keep: set[str] = frozenset(),
             and m.table in ordered[i].reads | {ordered[i].table}]
 
 
-def run_data_tests(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
-    """Names and first failing rows of the SQL data tests that returned rows."""
+def run_data_tests(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR,
+                   warnings: dict[str, int] | None = None) -> list[str]:
+    """Names and first failing rows of the `error` SQL data tests that returned rows; the failing row
+    counts of `warn` tests go into `warnings` (name -> rows)."""
     failures = []
     for name, sql in data_tests(sql_dir):
+        if test_severity(sql) == "warn":
+            n = run_sql(con, f"select count(*) from ({sql})")[0][0]
+            if n:
+                log.info("SQL data test %s (severity warn): %d rows", name, n)
+                if warnings is not None:
+                    warnings[name] = n
+            continue
         rows = run_sql(con, f"select * from ({sql}) limit 5")
         if rows:
             failures.append(f"{name}: {rows[:3]}")
@@ -250,7 +274,9 @@ def build_at_limit(lake: str | os.PathLike, run_id: str, sql_dir: Path = SQL_DIR
         load_seeds(con)
         checkpoint("landing-loaded")
         counts = run_models(con, sql_dir)
-        failures = run_data_tests(con, sql_dir)
+        warnings: dict[str, int] = {}
+        failures = run_data_tests(con, sql_dir, warnings)
+        counts.update({f"{WARN_PREFIX}{k}": v for k, v in warnings.items()})
         if failures:
             raise ModelError("SQL data tests failed: " + "; ".join(failures))
         for scratch in SCRATCH_SCHEMAS:
@@ -325,7 +351,8 @@ def is_current(lake: str | os.PathLike) -> bool:
     if not database_path(lake).exists() or not stamp.exists():
         return False
     try:
-        return json.loads(stamp.read_text())["fingerprint"] == build_fingerprint()
+        built = json.loads(stamp.read_text())
+        return built["fingerprint"] == build_fingerprint() and built.get("rules_version") == rules_version()
     except (OSError, ValueError, KeyError):
         return False
 
@@ -334,7 +361,8 @@ def _write_stamp(lake: str | os.PathLike, run_id: str) -> None:
     stamp = Path(lake) / BUILD_STAMP
     stamp.parent.mkdir(parents=True, exist_ok=True)
     tmp = stamp.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"fingerprint": build_fingerprint(), "run_id": run_id}))
+    tmp.write_text(json.dumps({"fingerprint": build_fingerprint(), "rules_version": rules_version(),
+                               "run_id": run_id}))
     os.replace(tmp, stamp)
 
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from tasks import clean, extract, fields, language
+from tasks import checks, clean, extract, fields, language, templates
+from tasks.config import EXTRACT_LANGUAGES
 from tasks.records import Document, RawDoc
-from tasks.schema import DOCUMENTS, ENTITIES, EVENT_CANDIDATES, LINES
+from tasks.schema import DOCUMENT_TEMPLATES, DOCUMENTS, ENTITIES, EVENT_CANDIDATES, LINES
 
 
 @dataclass
@@ -20,6 +21,8 @@ class ChunkResult:
     timings: dict[str, float] = field(default_factory=dict)
     languages: dict[str, int] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (source_uri, reason)
+    repairs: dict[str, int] = field(default_factory=dict)  # entity/trigger texts re-taken from body_text
+    no_model: dict[str, int] = field(default_factory=dict)  # documents per language without an extraction model
 
 
 def process_document(raw: RawDoc, boilerplate: frozenset[str], run_id: str,
@@ -57,27 +60,52 @@ def process_document(raw: RawDoc, boilerplate: frozenset[str], run_id: str,
 
 
 def process_chunk(raws: list[RawDoc], run_id: str, default_published: dt.date | None = None,
-                  expected: tuple[str, ...] = ()) -> ChunkResult:
-    """Every stage over a chunk of documents; a document that fails is reported, not fatal."""
+                  expected: tuple[str, ...] = (), learned: dict[str, templates.Template] | None = None,
+                  rules_version: str | None = None, doc_runs: dict[str, str] | None = None,
+                  by_doc: dict[str, templates.Template] | None = None) -> ChunkResult:
+    """Every stage over a chunk of documents; a document that fails, or breaks an invariant, is reported
+    (and later quarantined), never fatal.
+
+    learned: the run's templates per source key (learned over everything the run reads; None: learn from
+    this chunk alone); by_doc: a document's own template state (re-extraction). doc_runs: the run that
+    first loaded each document (its run_id)."""
     language.seed_langdetect()
     timings: dict[str, float] = defaultdict(float)
     t0 = time.perf_counter()
-    boilerplate = clean.learn_boilerplate(raws)
+    if learned is None:
+        learned = templates.learn_from_raws(raws)
     timings["boilerplate"] += time.perf_counter() - t0
-    docs, ents, cands = [], [], []
+    docs, ents, cands, used = [], [], [], []
     lines: dict[str, list] = {name: [] for name in LINES.names}
     langs: dict[str, int] = defaultdict(int)
+    repairs: dict[str, int] = defaultdict(int)
+    no_model: dict[str, int] = defaultdict(int)
     failures = []
     for raw in raws:
+        key = clean.source_key(raw)
+        tpl = (by_doc or {}).get(raw.doc_id) or learned.get(key) or templates.Template(key, frozenset())
         try:
-            doc, doc_lines, ext = process_document(
-                raw, boilerplate.get(clean.source_key(raw), frozenset()), run_id,
-                default_published, expected, timings)
+            doc, doc_lines, ext = process_document(raw, tpl.lines, run_id, default_published, expected, timings)
+            doc.rules_version = rules_version
+            if doc_runs and raw.doc_id in doc_runs:
+                doc.run_id = doc_runs[raw.doc_id]
+            rep = checks.repair_spans(doc.body_text, ext.entities, ext.candidates)
+            checks.check_document(_doc_row(doc), doc_lines, ext.entities, ext.candidates)
+        except checks.CheckFailed as exc:
+            failures.append((raw.source_uri, f"check failed: {exc}"[:500]))
+            continue
         except Exception as exc:  # keep the run going; the ledger row is turned into quarantined
             failures.append((raw.source_uri, f"processing error: {exc.__class__.__name__}: {exc}"[:500]))
             continue
+        for name, n in vars(rep).items():
+            if n:
+                repairs[name] += n
+        if doc.language not in EXTRACT_LANGUAGES:
+            no_model[doc.language] += 1
         langs[doc.language] += 1
         docs.append(doc)
+        used.append({"doc_id": doc.doc_id, "source_key": key, "template_id": tpl.template_id,
+                     "run_id": doc.run_id})
         _add_lines(lines, doc.doc_id, doc_lines)
         ents.extend({**e, "doc_id": doc.doc_id} for e in ext.entities)
         cands.extend({**c, "doc_id": doc.doc_id} for c in ext.candidates)
@@ -87,9 +115,10 @@ def process_chunk(raws: list[RawDoc], run_id: str, default_published: dt.date | 
         "lines": pa.Table.from_pydict(lines, schema=LINES),
         "entities": _table(ents, ENTITIES),
         "event_candidates": _table(cands, EVENT_CANDIDATES),
+        "document_templates": _table(used, DOCUMENT_TEMPLATES),
     }
     timings["arrow"] += time.perf_counter() - t0
-    return ChunkResult(tables, dict(timings), dict(langs), failures)
+    return ChunkResult(tables, dict(timings), dict(langs), failures, dict(repairs), dict(no_model))
 
 
 def _add_lines(cols: dict[str, list], doc_id: str, lines: list) -> None:

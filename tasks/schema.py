@@ -82,10 +82,42 @@ EVENT_CANDIDATES = pa.schema([
     ("is_background", pa.bool_()),
 ])
 
+# The decoded input of every processed document: what re-extraction needs when the rules change
+# (inputs may be gone by then), and each document's short lines, from which templates are learned.
+RAW_DOCUMENTS = pa.schema([
+    ("doc_id", pa.string()),
+    ("source_uri", pa.string()),
+    ("fmt", pa.string()),
+    ("text", pa.string()),
+    ("meta", pa.string()),  # JSON of RawDoc.meta
+    ("source_key", pa.string()),
+    ("template_lines", pa.list_(pa.string())),
+    ("run_id", pa.string()),  # the run that first loaded it
+])
+
+# Learned per-source boilerplate templates (tasks/templates.py), one row per template state.
+TEMPLATES = pa.schema([
+    ("template_id", pa.string()),
+    ("source_key", pa.string()),
+    ("n_docs", pa.int64()),
+    ("lines", pa.list_(pa.string())),
+])
+
+# Which template state each landed document version was cleaned with.
+DOCUMENT_TEMPLATES = pa.schema([
+    ("doc_id", pa.string()),
+    ("source_key", pa.string()),
+    ("template_id", pa.string()),
+    ("run_id", pa.string()),
+])
+
 TABLES = {
     "files": FILES,
     "documents": DOCUMENTS,
     "lines": LINES,
     "entities": ENTITIES,
     "event_candidates": EVENT_CANDIDATES,
+    "raw_documents": RAW_DOCUMENTS,
+    "templates": TEMPLATES,
+    "document_templates": DOCUMENT_TEMPLATES,
 }

@@ -7,12 +7,14 @@ from conftest import run_cli
 CONTRACT = {
     "raw.files": "file_id path size_bytes content_sha256 doc_id status reason run_id seen_at",
     "staging.documents": "doc_id source_uri source_name url title authors section published_at "
-                         "published_at_origin language language_confidence body_text n_lines n_body_lines run_id",
+                         "published_at_origin language language_confidence body_text n_lines n_body_lines run_id "
+                         "rules_version",
     "staging.lines": "doc_id line_no text kind kept reason language",
     "staging.entities": "doc_id sentence_id kind text canonical role country_code char_start char_end",
     "marts.event_records": "record_id doc_id event_id source_name event_type cameo_code actor1 actor1_role "
                            "actor2 actor2_role location location_country event_date event_date_raw "
-                           "date_precision sentence_id evidence confidence is_main is_background",
+                           "date_precision sentence_id evidence trigger trigger_start trigger_end factuality "
+                           "confidence is_main is_background",
     "marts.events": "event_id event_type actor1 actor2 location event_date n_sources n_records doc_ids "
                     "date_conflict location_conflict date_values",
 }

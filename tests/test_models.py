@@ -115,3 +115,18 @@ def test_scratch_tables_are_dropped_after_their_last_reader_only():
     assert models.finished_scratch(ordered, 2) == ["intermediate.a"]
     assert models.finished_scratch(ordered, 3) == ["intermediate.b"]
     assert models.finished_scratch(ordered, 3, keep={"intermediate.b"}) == []
+
+
+def test_data_tests_have_a_severity_and_warn_tests_are_counted_not_fatal(tmp_path):
+    import duckdb
+    from tasks import models as M
+    assert M.test_severity("-- x\n-- severity: warn\nselect 1") == "warn"
+    assert M.test_severity("select 1") == "error" and M.test_severity("-- severity: loud\nselect 1") == "error"
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "a_warn.sql").write_text("-- severity: warn\nselect 1 union all select 2")
+    (tmp_path / "tests" / "b_error.sql").write_text("-- severity: error\nselect 1 where false")
+    con = duckdb.connect()
+    warnings = {}
+    assert M.run_data_tests(con, tmp_path, warnings) == [] and warnings == {"a_warn": 2}
+    (tmp_path / "tests" / "c_error.sql").write_text("select 42 as bad")
+    assert M.run_data_tests(con, tmp_path, {}) == ["c_error: [(42,)]"]

@@ -1,4 +1,5 @@
 -- n_records, n_sources and doc_ids of each event agree with its member records
+-- severity: error
 with members as (
     select
         r.event_id,

@@ -1,4 +1,5 @@
 -- every event candidate became exactly one event record
+-- severity: error
 with records as (
     select record_id, count(*) as n from marts.event_records group by record_id
 )

@@ -1,4 +1,5 @@
 -- exactly one main record per document that has records
+-- severity: warn
 select doc_id, count(*) filter (where is_main) as n_main
 from marts.event_records
 group by doc_id
