@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from tasks.clean import PHRASE_MAX_CHARS, norm, source_key
+from tasks.clean import source_key
+from tasks.clean.units import PHRASE_MAX_CHARS, norm
 from tasks.records import RawDoc
 from tasks.schema import RAW_DOCUMENTS, TEMPLATES
 
@@ -80,6 +81,11 @@ def from_counts(key: str, n_docs: int, counts: Counter | dict) -> Template:
 def learn_from_raws(raws: list[RawDoc]) -> dict[str, Template]:
     """Templates learned from the given documents alone (tests and single-chunk callers)."""
     return learn([(r.doc_id, source_key(r), template_lines(r)) for r in raws])
+
+
+def boilerplate_sets(raws: list[RawDoc]) -> dict[str, frozenset[str]]:
+    """Source key -> its boilerplate lines, for the sources of these documents that have any."""
+    return {k: t.lines for k, t in learn_from_raws(raws).items() if t.lines}
 
 
 def raw_table(raws: list[RawDoc], run_id: str) -> pa.Table:

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.clean import KINDS, byline_names, clean_document, learn_boilerplate, match_phrase, source_key
+from tasks.clean import KINDS, byline_names, clean_document, match_phrase, source_key
+from tasks.templates import boilerplate_sets
 from tasks.config import ARTICLES_DIR
 from tasks.records import RawDoc
 
@@ -143,7 +144,7 @@ def test_boilerplate_learning_marks_recurring_lines():
               "The ferry operator said fares would not rise this year despite the higher cost of fuel and wages.",
               "A new bus line will link the station with the harbour from June, the transport office announced."]
     raws = [_doc(i, b) for i, b in enumerate(bodies)]
-    learned = learn_boilerplate(raws)
+    learned = boilerplate_sets(raws)
     key = source_key(raws[0])
     assert "read our sister paper coast weekly" in learned[key]
     assert not any("council met" in line for line in learned[key])
@@ -155,7 +156,7 @@ def test_boilerplate_learning_marks_recurring_lines():
 
 def test_boilerplate_needs_several_documents_of_one_source():
     raws = [_doc(0, "One story body sentence that is long enough."), _doc(1, "Another story.", "other")]
-    assert learn_boilerplate(raws) == {}
+    assert boilerplate_sets(raws) == {}
 
 
 def test_json_body_lines_are_kept_except_junk():

@@ -94,11 +94,12 @@ def test_too_many_tags_fall_back_to_tag_stripping(monkeypatch):
 
 
 def test_boilerplate_is_learned_from_pages_like_their_blocks():
-    from tasks.clean import learn_boilerplate, source_key
+    from tasks.clean import source_key
+    from tasks.templates import boilerplate_sets
     pages = [RawDoc("p%d" % i, "site/p%d.html" % i, "html",
                     "<html><body><div class='promo-box'>Get <b>our</b> weekly digest</div><p>Story %d: %s</p></body></html>"
                     % (i, SENTENCE)) for i in range(4)]
-    learned = learn_boilerplate(pages)[source_key(pages[0])]
+    learned = boilerplate_sets(pages)[source_key(pages[0])]
     assert "get our weekly digest" in learned
     cleaned = clean_document(pages[0], learned)
     digest = next(line for line in cleaned.lines if line.text == "Get our weekly digest")

@@ -3,12 +3,12 @@
 One line model serves rendered text, HTML text blocks and JSON bodies: units (units.py) get the signals
 of phrase families (phrases.py), jusText's paragraph classes and a learned line/block classifier
 (classify.py); page structure (structure.py) then finds headline, byline, dateline, header labels and
-comment sections. Per-source boilerplate learning lives in legacy_templates.py.
+comment sections. Per-source boilerplate templates are learned in tasks/templates.py.
 """
 from __future__ import annotations
 
 from tasks.clean.classify import model_for, predict
-from tasks.clean.legacy_templates import learn_boilerplate, source_key
+from tasks.clean.sources import source_key
 from tasks.clean.paragraphs import justext_classes
 from tasks.clean.phrases import _pre_junk, match_phrase
 from tasks.clean.rules import _paragraph_classes
@@ -18,7 +18,7 @@ from tasks.clean.units import (KINDS, MAX_HTML_TAGS, Unit, _doc_stoplist, _featu
                                norm, pick_stoplist, text_units)
 from tasks.records import CleanDoc, RawDoc
 
-__all__ = ["KINDS", "Unit", "byline_names", "classify", "clean_document", "learn_boilerplate", "match_phrase",
+__all__ = ["KINDS", "Unit", "byline_names", "classify", "clean_document", "match_phrase",
            "norm", "pick_stoplist", "source_key"]
 
 

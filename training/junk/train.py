@@ -31,6 +31,7 @@ from tasks.clean.phrases import _pre_junk  # noqa: E402
 from tasks.clean.rules import _paragraph_classes  # noqa: E402
 from tasks.clean.units import _doc_stoplist, _features, html_units, text_units  # noqa: E402
 from tasks.ingest import parse_file  # noqa: E402
+from tasks.templates import boilerplate_sets  # noqa: E402
 
 _TOKEN = re.compile(r"\w+")
 GRID_C = (0.1, 1.0)
@@ -157,7 +158,7 @@ def evaluate(docs: list[dict], fmt: str, model: dict, boilerplate: frozenset[str
 def run(bench: str, data: Path, quick: bool) -> dict:
     fmt = "html" if bench == "junk_html" else "text"
     docs = load(data / bench)
-    boilerplate = clean.learn_boilerplate([d["raw"] for d in docs])
+    boilerplate = boilerplate_sets([d["raw"] for d in docs])
     boilerplate = next(iter(boilerplate.values()), frozenset())  # one directory: one source
     for d in docs:
         seq = page_seq(d["raw"], boilerplate)
