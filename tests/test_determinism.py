@@ -83,5 +83,5 @@ def test_template_lines_are_learned_over_the_whole_run_and_recorded(lakes):
                                ).fetchall()[0]
         finally:
             con.close()
-        assert len(kinds) == len(STORIES) and {r for _, r in kinds} == {"boilerplate: recurs in source"}
+        assert len(kinds) == len(STORIES) and all(r.startswith("boilerplate: recurs in source") for _, r in kinds)
         assert used == (1, len(STORIES))  # one template state, recorded for every page of the source
