@@ -49,6 +49,8 @@ def process_document(raw: RawDoc, boilerplate: frozenset[str], run_id: str,
         aux_text="\n".join(line.text for line in cleaned.lines if line.kind == "caption"),
     )
     ext = extract.extract_document(doc)
+    if doc.language not in EXTRACT_LANGUAGES:  # no model and no trigger rows: no guessed event records
+        ext.candidates = []
     if ext.published_at is not None and doc.published_at is None:
         doc.published_at, doc.published_at_origin = ext.published_at, ext.published_at_origin
     t4 = time.perf_counter()
