@@ -4,7 +4,7 @@
 
 What a user would write to get entities and a parse of every article, without newslake. In each
 worker of multiprocessing.Pool(processes) (imap over chunks of CHUNKSIZE files):
-  read, decode and wrap each document as HTML exactly as bench/peer.py does;
+  read, decode, wrap as HTML, extract and detect the language with bench/peer.py's own process_file;
   trafilatura.extract(html) with its defaults; langdetect.detect() on the text (seeded per worker);
   then nlp.pipe() over the chunk's texts with spaCy's small-CPU architecture: tok2vec (CNN),
   tagger, parser, ner (the project's models/en without its morphologizer and lemmatizer; the
@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from peer import as_html, decode, find_inputs, seed_worker
+from peer import find_inputs, process_file, seed_worker
 
 CHUNKSIZE = 16
 MODEL = Path(__file__).resolve().parent.parent / "models" / "en"
@@ -39,25 +39,12 @@ def init_worker(model: str) -> None:
 
 
 def process_chunk(paths: list[str]) -> list[dict]:
-    """A chunk of documents: extract, detect the language, then parse them all with nlp.pipe."""
-    import trafilatura
-    from langdetect import detect
-    from langdetect.lang_detect_exception import LangDetectException
-    bodies, langs = [], []
-    for path in paths:
-        with open(path, "rb") as f:
-            text = decode(f.read())
-        body = trafilatura.extract(as_html(text)) or ""
-        try:
-            lang = detect(body) if body.strip() else "und"
-        except LangDetectException:
-            lang = "und"
-        bodies.append(body)
-        langs.append(lang)
+    """A chunk of documents: the text peer's extraction and language per file, then nlp.pipe over them all."""
+    texts = [process_file((path, False)) for path in paths]
     out = []
-    for path, lang, doc in zip(paths, langs, _NLP.pipe(bodies)):
-        out.append({"path": path, "language": lang, "sentences": sum(1 for _ in doc.sents), "tokens": len(doc),
-                    "entities": [[e.text, e.label_] for e in doc.ents]})
+    for res, doc in zip(texts, _NLP.pipe([t["text"] for t in texts])):
+        out.append({"path": res["path"], "language": res["language"], "sentences": sum(1 for _ in doc.sents),
+                    "tokens": len(doc), "entities": [[e.text, e.label_] for e in doc.ents]})
     return out
 
 
