@@ -9,6 +9,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from tasks.clean import KINDS
+
 PLOVER_ROOTS = frozenset(("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
                           "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"))
 # older names the contract maps onto the roots (DEMAND->REQUEST, DISAPPROVE/INVESTIGATE->ACCUSE, FIGHT->ASSAULT;
@@ -17,8 +19,7 @@ LEGACY_EVENT_TYPES = frozenset(("DEMAND", "DISAPPROVE", "INVESTIGATE", "FIGHT", 
 EVENT_TYPES = PLOVER_ROOTS | {"OTHER"} | LEGACY_EVENT_TYPES
 FACTUALITY = frozenset(("asserted", "negated", "future", "possible"))
 ENTITY_KINDS = frozenset(("PERSON", "ORG", "PLACE", "DATE"))
-LINE_KINDS = frozenset(("title", "heading", "body", "byline", "dateline", "caption", "credit", "nav", "ad", "promo",
-                        "subscribe", "related", "share", "comment", "footer", "empty", "other"))
+LINE_KINDS = frozenset(KINDS)  # the contract's line kinds, as the clean stage defines them
 ORIGINS = frozenset(("input", "text", "inferred"))
 PRECISIONS = frozenset(("day", "month", "year"))
 
